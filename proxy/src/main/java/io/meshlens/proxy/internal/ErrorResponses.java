@@ -1,0 +1,43 @@
+package io.meshlens.proxy.internal;
+
+import java.nio.charset.StandardCharsets;
+
+import io.meshlens.proxy.metrics.ProxyError;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Responses the proxy itself sends when it cannot get one from upstream: a clear plain-text body. */
+final class ErrorResponses {
+    /** Header naming the error class, so callers and tests can tell proxy errors from app errors. */
+    static final String ERROR_HEADER = "meshlens-proxy-error";
+
+    private ErrorResponses() {}
+
+    static int statusFor(ProxyError error) {
+        switch (error) {
+            case CONNECT_TIMEOUT: case RESPONSE_TIMEOUT: return 504;
+            case OVERLOADED: return 503;
+            default: return 502;
+        }
+    }
+
+    static FullHttpResponse create(ByteBufAllocator alloc, int status, ProxyError error, String detail, boolean close) {
+        String text = "meshlens proxy: " + error.label() + ": " + detail + "\n";
+        ByteBuf body = alloc.buffer(text.length());
+        body.writeCharSequence(text, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        r.headers().set(ERROR_HEADER, error.label());
+        if (close) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return r;
+    }
+}

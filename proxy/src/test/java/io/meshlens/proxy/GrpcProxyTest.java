@@ -1,0 +1,164 @@
+package io.meshlens.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import io.meshlens.proxy.testing.GrpcApp;
+import io.meshlens.proxy.testing.PromText;
+import io.meshlens.proxy.testing.Proxies;
+
+/** gRPC over HTTP/2 through the proxy with grpc-java on both ends; metrics per grpc status compared exactly. */
+class GrpcProxyTest {
+    private GrpcApp app;
+    private RunningProxy proxy;
+    private ManagedChannel inbound;
+    private ManagedChannel outbound;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new GrpcApp();
+        proxy = ProxyServer.start(Proxies.config(app.address()).name("grpc-app", app.address()).build());
+        inbound = NettyChannelBuilder.forAddress("127.0.0.1", proxy.inboundPorts().get(0)).usePlaintext().build();
+        outbound = NettyChannelBuilder.forAddress("127.0.0.1", proxy.outboundPort()).usePlaintext()
+                .overrideAuthority("grpc-app:80").build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        inbound.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        outbound.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        proxy.close();
+        app.close();
+    }
+
+    @Test
+    void unaryCountsMatchPerGrpcStatus() throws Exception {
+        int[] codes = {0, 0, 0, 5, 3, 13, 14, 2, 4};
+        Map<String, Integer> sent = new HashMap<>();
+        Random rnd = new Random(7);
+        int n = 450;
+        List<CompletableFuture<String>> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int code = codes[rnd.nextInt(codes.length)];
+            CompletableFuture<String> f = new CompletableFuture<>();
+            ClientCalls.asyncUnaryCall(inbound.newCall(GrpcApp.UNARY, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
+                    ("status:" + code).getBytes(StandardCharsets.UTF_8), new StreamObserver<>() {
+                        @Override
+                        public void onNext(byte[] v) {}
+
+                        @Override
+                        public void onError(Throwable t) {
+                            f.complete(Status.fromThrowable(t).getCode().name());
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            f.complete("OK");
+                        }
+                    });
+            batch.add(f);
+            if (batch.size() == 32 || i == n - 1) {
+                for (var b : batch) {
+                    sent.merge(b.get(30, TimeUnit.SECONDS), 1, Integer::sum);
+                }
+                batch.clear();
+            }
+        }
+        assertThat(sent).containsKeys("OK", "NOT_FOUND", "INTERNAL", "UNAVAILABLE");
+        PromText m = Proxies.scrape(proxy);
+        Map<String, String> in = Map.of("direction", "inbound", "protocol", "grpc", "peer", "127.0.0.1",
+                "route", "default");
+        assertThat(m.sum("meshlens_requests_total", in)).isEqualTo(n);
+        double total = 0;
+        for (var e : sent.entrySet()) {
+            boolean failure = List.of("UNKNOWN", "DEADLINE_EXCEEDED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS").contains(e.getKey());
+            Map<String, String> l = new HashMap<>(in);
+            l.put("grpc_status", e.getKey());
+            l.put("status_code", "200");
+            l.put("error", "");
+            l.put("classification", failure ? "failure" : "success");
+            assertThat(m.sum("meshlens_responses_total", l)).as(e.getKey()).isEqualTo(e.getValue().doubleValue());
+            total += e.getValue();
+        }
+        assertThat(m.sum("meshlens_responses_total", in)).isEqualTo(total);
+        assertThat(m.sum("meshlens_response_latency_seconds_count", in)).isEqualTo(total);
+        // multiplexed: one client connection carries all calls
+        assertThat(m.sum("meshlens_tcp_connections_opened_total", Map.of("direction", "inbound"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void serverStreamingAndClientStreamingOutbound() throws Exception {
+        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(outbound, GrpcApp.SERVER_STREAM,
+                CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), "3000".getBytes(StandardCharsets.UTF_8));
+        int got = 0;
+        while (it.hasNext()) {
+            assertThat(it.next()).hasSize(1024);
+            got++;
+        }
+        assertThat(got).isEqualTo(3000);
+
+        CompletableFuture<String> sum = new CompletableFuture<>();
+        StreamObserver<byte[]> req = ClientCalls.asyncClientStreamingCall(
+                outbound.newCall(GrpcApp.CLIENT_STREAM, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] v) {
+                        sum.complete(new String(v, StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        sum.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        byte[] chunk = new byte[4096];
+        for (int i = 0; i < 2000; i++) {
+            req.onNext(chunk);
+        }
+        req.onCompleted();
+        assertThat(sum.get(30, TimeUnit.SECONDS)).isEqualTo("2000");
+
+        PromText m = Proxies.scrape(proxy);
+        Map<String, String> out = Map.of("direction", "outbound", "protocol", "grpc", "authority", "grpc-app:80",
+                "peer", "127.0.0.1", "grpc_status", "OK", "classification", "success");
+        assertThat(m.sum("meshlens_responses_total", out)).isEqualTo(2.0);
+        assertThat(m.sum("meshlens_request_bytes_total", Map.of("direction", "outbound")))
+                .isGreaterThanOrEqualTo(2000.0 * 4096);
+        assertThat(m.sum("meshlens_response_bytes_total", Map.of("direction", "outbound")))
+                .isGreaterThanOrEqualTo(3000.0 * 1024);
+    }
+
+    @Test
+    void unknownMethodIsUnimplementedSuccess() {
+        var um = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("test.Svc/Nope").setRequestMarshaller(GrpcApp.BYTES).setResponseMarshaller(GrpcApp.BYTES).build();
+        try {
+            ClientCalls.blockingUnaryCall(inbound, um, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[1]);
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
+        }
+    }
+}

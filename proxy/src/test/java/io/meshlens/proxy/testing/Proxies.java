@@ -1,0 +1,51 @@
+package io.meshlens.proxy.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.meshlens.proxy.PortMapping;
+import io.meshlens.proxy.ProxyConfig;
+import io.meshlens.proxy.RunningProxy;
+
+/** Helpers to configure proxies on loopback ephemeral ports and scrape them. */
+public final class Proxies {
+    private static final HttpClient SCRAPER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Proxies() {}
+
+    public static InetSocketAddress any() {
+        return new InetSocketAddress("127.0.0.1", 0);
+    }
+
+    /** Inbound to {@code app} and outbound, both on ephemeral loopback ports. */
+    public static ProxyConfig.Builder config(InetSocketAddress app) {
+        return ProxyConfig.builder()
+                .inbound(new PortMapping(any(), app))
+                .outbound(any())
+                .admin(any())
+                .ioThreads(2);
+    }
+
+    public static String get(RunningProxy p, String path, String accept) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.adminPort() + path))
+                .timeout(Duration.ofSeconds(10));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        HttpResponse<String> r = SCRAPER.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(path + ": " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    public static PromText scrape(RunningProxy p) throws IOException, InterruptedException {
+        return PromText.parse(get(p, "/metrics", null));
+    }
+}
