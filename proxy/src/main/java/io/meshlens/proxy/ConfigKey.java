@@ -22,6 +22,7 @@ public enum ConfigKey {
     RESPONSE_TIMEOUT("10s", "request fully sent -> response headers timeout (error response_timeout, 504)"),
     DETECT_TIMEOUT("1s", "how long protocol detection waits for a client's first bytes before treating it as opaque TCP"),
     DRAIN_TIMEOUT("10s", "on SIGTERM or /shutdown: how long in-flight requests may finish"),
+    H2C_UPGRADE("false", "accept HTTP/1.1 'Upgrade: h2c' (then talk HTTP/2 to the target); off: the upgrade is ignored and the exchange stays HTTP/1.1"),
     IDLE_TIMEOUT("60s", "idle pooled upstream connections and idle client connections are closed after this"),
     MAX_CONCURRENT_REQUESTS("10000", "in-flight requests above this are shed with 503 (error overloaded)"),
     MAX_INITIAL_LINE_LENGTH("4096", "HTTP/1 request/status line limit (longer: 414, protocol_error)"),

@@ -47,6 +47,7 @@ public final class ProxyConfig {
     private final RouteTable routes;
     private final InetAddress sourceAddress;
     private final boolean transparent;
+    private final boolean h2cUpgrade;
     private final OriginalDestination originalDestination;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
@@ -74,6 +75,7 @@ public final class ProxyConfig {
         routes = b.routes;
         sourceAddress = b.sourceAddress;
         transparent = b.transparent;
+        h2cUpgrade = b.h2cUpgrade;
         originalDestination = b.originalDestination;
         connectTimeout = b.connectTimeout;
         responseTimeout = b.responseTimeout;
@@ -183,6 +185,12 @@ public final class ProxyConfig {
     /** Local address for upstream connections, or {@code null} for any. */
     public InetAddress sourceAddress() { return sourceAddress; }
     public boolean transparent() { return transparent; }
+    /**
+     * Whether {@code Upgrade: h2c} is accepted. Off by default, as in Linkerd: the JDK HttpClient
+     * asks for h2c on every bodyless {@code http://} request, and an HTTP/1.1-only app behind an
+     * upgraded connection would then be spoken to in HTTP/2.
+     */
+    public boolean h2cUpgrade() { return h2cUpgrade; }
     public OriginalDestination originalDestination() { return originalDestination; }
     public Duration connectTimeout() { return connectTimeout; }
     public Duration responseTimeout() { return responseTimeout; }
@@ -211,6 +219,7 @@ public final class ProxyConfig {
         private RouteTable routes = RouteTable.empty();
         private InetAddress sourceAddress;
         private boolean transparent;
+        private boolean h2cUpgrade;
         private OriginalDestination originalDestination = OriginalDestination.NONE;
         private Duration connectTimeout;
         private Duration responseTimeout;
@@ -268,6 +277,7 @@ public final class ProxyConfig {
                 case ROUTES: routes = v.isEmpty() ? RouteTable.empty() : RouteTable.load(n, Path.of(v)); break;
                 case SOURCE_ADDRESS: sourceAddress = v.isEmpty() ? null : HostPort.parseIp(n, v); break;
                 case TRANSPARENT: transparent = parseBoolean(n, v); break;
+                case H2C_UPGRADE: h2cUpgrade = parseBoolean(n, v); break;
                 case CONNECT_TIMEOUT: connectTimeout = parseDuration(n, v); break;
                 case RESPONSE_TIMEOUT: responseTimeout = parseDuration(n, v); break;
                 case DETECT_TIMEOUT: detectTimeout = parseDuration(n, v); break;
@@ -323,6 +333,7 @@ public final class ProxyConfig {
         public Builder routes(RouteTable table) { routes = requireNonNull(table, "table"); return this; }
         public Builder sourceAddress(InetAddress address) { sourceAddress = address; return this; }
         public Builder transparent(boolean on) { transparent = on; return this; }
+        public Builder h2cUpgrade(boolean on) { h2cUpgrade = on; return this; }
         public Builder originalDestination(OriginalDestination od) {
             originalDestination = requireNonNull(od, "originalDestination");
             return this;

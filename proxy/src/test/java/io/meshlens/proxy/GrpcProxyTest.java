@@ -1,6 +1,7 @@
 package io.meshlens.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -51,8 +54,21 @@ class GrpcProxyTest {
         app.close();
     }
 
-    @Test
-    void unaryCountsMatchPerGrpcStatus() throws Exception {
+    private ManagedChannel channel(String direction) {
+        return direction.equals("inbound") ? inbound : outbound;
+    }
+
+    /** The peer label: inbound, the caller; outbound, the target the proxy connected to (both loopback here). */
+    private static Map<String, String> edge(String direction) {
+        return direction.equals("inbound")
+                ? Map.of("direction", "inbound", "protocol", "grpc", "peer", "127.0.0.1", "route", "default")
+                : Map.of("direction", "outbound", "protocol", "grpc", "peer", "127.0.0.1", "route", "default",
+                         "authority", "grpc-app:80");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inbound", "outbound"})
+    void unaryCountsMatchPerGrpcStatus(String direction) throws Exception {
         int[] codes = {0, 0, 0, 5, 3, 13, 14, 2, 4};
         Map<String, Integer> sent = new HashMap<>();
         Random rnd = new Random(7);
@@ -61,7 +77,7 @@ class GrpcProxyTest {
         for (int i = 0; i < n; i++) {
             int code = codes[rnd.nextInt(codes.length)];
             CompletableFuture<String> f = new CompletableFuture<>();
-            ClientCalls.asyncUnaryCall(inbound.newCall(GrpcApp.UNARY, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
+            ClientCalls.asyncUnaryCall(channel(direction).newCall(GrpcApp.UNARY, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)),
                     ("status:" + code).getBytes(StandardCharsets.UTF_8), new StreamObserver<>() {
                         @Override
                         public void onNext(byte[] v) {}
@@ -86,8 +102,7 @@ class GrpcProxyTest {
         }
         assertThat(sent).containsKeys("OK", "NOT_FOUND", "INTERNAL", "UNAVAILABLE");
         PromText m = Proxies.scrape(proxy);
-        Map<String, String> in = Map.of("direction", "inbound", "protocol", "grpc", "peer", "127.0.0.1",
-                "route", "default");
+        Map<String, String> in = edge(direction);
         assertThat(m.sum("meshlens_requests_total", in)).isEqualTo(n);
         double total = 0;
         for (var e : sent.entrySet()) {
@@ -102,13 +117,15 @@ class GrpcProxyTest {
         }
         assertThat(m.sum("meshlens_responses_total", in)).isEqualTo(total);
         assertThat(m.sum("meshlens_response_latency_seconds_count", in)).isEqualTo(total);
-        // multiplexed: one client connection carries all calls
-        assertThat(m.sum("meshlens_tcp_connections_opened_total", Map.of("direction", "inbound"))).isEqualTo(1.0);
+        // multiplexed: one connection carries all calls (per proxy event loop upstream)
+        assertThat(m.sum("meshlens_tcp_connections_opened_total", Map.of("direction", direction)))
+                .isBetween(1.0, (double) proxy.config().ioThreads());
     }
 
-    @Test
-    void serverStreamingAndClientStreamingOutbound() throws Exception {
-        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(outbound, GrpcApp.SERVER_STREAM,
+    @ParameterizedTest
+    @ValueSource(strings = {"inbound", "outbound"})
+    void serverStreamingAndClientStreaming(String direction) throws Exception {
+        Iterator<byte[]> it = ClientCalls.blockingServerStreamingCall(channel(direction), GrpcApp.SERVER_STREAM,
                 CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), "3000".getBytes(StandardCharsets.UTF_8));
         int got = 0;
         while (it.hasNext()) {
@@ -119,7 +136,7 @@ class GrpcProxyTest {
 
         CompletableFuture<String> sum = new CompletableFuture<>();
         StreamObserver<byte[]> req = ClientCalls.asyncClientStreamingCall(
-                outbound.newCall(GrpcApp.CLIENT_STREAM, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
+                channel(direction).newCall(GrpcApp.CLIENT_STREAM, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS)),
                 new StreamObserver<>() {
                     @Override
                     public void onNext(byte[] v) {
@@ -142,23 +159,23 @@ class GrpcProxyTest {
         assertThat(sum.get(30, TimeUnit.SECONDS)).isEqualTo("2000");
 
         PromText m = Proxies.scrape(proxy);
-        Map<String, String> out = Map.of("direction", "outbound", "protocol", "grpc", "authority", "grpc-app:80",
-                "peer", "127.0.0.1", "grpc_status", "OK", "classification", "success");
-        assertThat(m.sum("meshlens_responses_total", out)).isEqualTo(2.0);
-        assertThat(m.sum("meshlens_request_bytes_total", Map.of("direction", "outbound")))
-                .isGreaterThanOrEqualTo(2000.0 * 4096);
-        assertThat(m.sum("meshlens_response_bytes_total", Map.of("direction", "outbound")))
-                .isGreaterThanOrEqualTo(3000.0 * 1024);
+        Map<String, String> ok = new HashMap<>(edge(direction));
+        ok.put("grpc_status", "OK");
+        ok.put("classification", "success");
+        assertThat(m.sum("meshlens_responses_total", ok)).isEqualTo(2.0);
+        assertThat(m.sum("meshlens_responses_total", edge(direction))).isEqualTo(2.0);
+        // gRPC frames add 5 bytes of framing per message
+        assertThat(m.sum("meshlens_request_bytes_total", edge(direction))).isEqualTo(2000.0 * (4096 + 5) + 5 + 4);
+        assertThat(m.sum("meshlens_response_bytes_total", edge(direction))).isEqualTo(3000.0 * (1024 + 5) + 5 + 4);
     }
 
     @Test
     void unknownMethodIsUnimplementedSuccess() {
         var um = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName("test.Svc/Nope").setRequestMarshaller(GrpcApp.BYTES).setResponseMarshaller(GrpcApp.BYTES).build();
-        try {
-            ClientCalls.blockingUnaryCall(inbound, um, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[1]);
-        } catch (StatusRuntimeException e) {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-        }
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(inbound, um,
+                CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[1]))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED));
     }
 }

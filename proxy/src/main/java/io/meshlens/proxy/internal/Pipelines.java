@@ -11,14 +11,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
@@ -35,14 +39,28 @@ final class Pipelines {
 
     void http1(ChannelPipeline p) {
         var cfg = lc.proxy.config;
-        p.addLast("h1", new HttpServerCodec(new HttpDecoderConfig()
+        HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxInitialLineLength())
                 .setMaxHeaderSize(cfg.maxHeaderSize())
-                .setMaxChunkSize(64 * 1024)));
+                .setMaxChunkSize(64 * 1024));
+        p.addLast("h1", codec);
+        if (cfg.h2cUpgrade()) {
+            p.addLast("h2c-upgrade", new H2cUpgradeHandler(codec, protocol ->
+                    H2cUpgradeHandler.H2C.contentEqualsIgnoreCase(protocol) ? new H2cUpgrade() : null, lc.proxy));
+        }
         p.addLast("exchange", new HttpExchangeHandler(lc, conn, false));
     }
 
     void http2(ChannelPipeline p) {
+        Http2FrameCodec codec = http2FrameCodec();
+        p.addLast("h2", codec);
+        p.addLast("h2mux", http2Multiplexer());
+        p.addLast("h2drain", new Http2DrainHandler());
+        // Streams have their own flow control; the connection itself must keep reading.
+        conn.channel.config().setAutoRead(true);
+    }
+
+    private Http2FrameCodec http2FrameCodec() {
         var cfg = lc.proxy.config;
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
@@ -58,33 +76,65 @@ final class Pipelines {
                 }
             }
         });
-        p.addLast("h2", codec);
-        p.addLast("h2mux", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+        return codec;
+    }
+
+    private Http2MultiplexHandler http2Multiplexer() {
+        return new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
                 ch.config().setAutoRead(false);
                 ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true, true));
                 ch.pipeline().addLast(new HttpExchangeHandler(lc, conn, true));
             }
-        }));
-        p.addLast("h2drain", new ChannelInboundHandlerAdapter() {
-            @Override
-            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                if (evt == ProxyContext.DrainEvent.INSTANCE) {
-                    ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-                    return;
-                }
-                super.userEventTriggered(ctx, evt);
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                // The HTTP/2 codec already answers connection errors with GOAWAY(error) and closes;
-                // closing here first would send GOAWAY(NO_ERROR) instead.
-            }
         });
-        // Streams have their own flow control; the connection itself must keep reading.
-        conn.channel.config().setAutoRead(true);
+    }
+
+    /** Sends GOAWAY when the proxy drains; leaves connection errors to the HTTP/2 codec. */
+    private static final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt == ProxyContext.DrainEvent.INSTANCE) {
+                ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // The HTTP/2 codec already answers connection errors with GOAWAY(error) and closes;
+            // closing here first would send GOAWAY(NO_ERROR) instead.
+        }
+    }
+
+    /**
+     * HTTP/1.1 -> HTTP/2 ({@code Upgrade: h2c}), the way the JDK HttpClient and curl
+     * {@code --http2} reach HTTP/2 over cleartext. The upgrade request itself becomes stream 1.
+     */
+    private final class H2cUpgrade implements HttpServerUpgradeHandler.UpgradeCodec {
+        private final Http2FrameCodec codec = http2FrameCodec();
+        private final Http2ServerUpgradeCodec delegate = new Http2ServerUpgradeCodec(codec, http2Multiplexer());
+
+        @Override
+        public java.util.Collection<CharSequence> requiredUpgradeHeaders() {
+            return delegate.requiredUpgradeHeaders();
+        }
+
+        @Override
+        public boolean prepareUpgradeResponse(ChannelHandlerContext ctx, FullHttpRequest upgradeRequest,
+                                              HttpHeaders upgradeHeaders) {
+            return delegate.prepareUpgradeResponse(ctx, upgradeRequest, upgradeHeaders);
+        }
+
+        @Override
+        public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest upgradeRequest) {
+            ChannelPipeline p = ctx.pipeline();
+            p.remove("exchange"); // the HTTP/1 exchange handler has nothing to do on an HTTP/2 connection
+            p.addLast("h2drain", new Http2DrainHandler());
+            delegate.upgradeTo(ctx, upgradeRequest);
+            conn.channel.config().setAutoRead(true);
+        }
     }
 
     void opaque(ChannelPipeline p) {
