@@ -1,0 +1,199 @@
+package io.meshlens.exporter.collect;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.meshlens.exporter.ExporterConfig;
+import io.meshlens.exporter.discovery.Cluster;
+import io.meshlens.exporter.discovery.PodInfo;
+import io.meshlens.exporter.enrich.Aggregation;
+import io.meshlens.exporter.enrich.Enricher;
+import io.meshlens.exporter.enrich.ProxySeries;
+import io.meshlens.exporter.identity.IdentityResolver;
+import io.meshlens.exporter.live.LiveSnapshot;
+import io.meshlens.exporter.live.LiveWindow;
+import io.meshlens.exporter.scrape.ScrapeError;
+import io.meshlens.exporter.scrape.ScrapeException;
+import io.meshlens.exporter.scrape.Scraper;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
+import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
+
+/**
+ * The scrape loop: every interval, scrape each meshed pod this exporter is responsible for
+ * (concurrently, bounded), enrich what came back, and publish the result as one {@link Cycle}.
+ * A failing target is marked down with its reason and never holds up the others: each scrape
+ * has its own deadline.
+ */
+public final class CollectionLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CollectionLoop.class);
+
+    private final ExporterConfig config;
+    private final Cluster cluster;
+    private final SelfMetrics self;
+    private final LiveWindow live;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshlens-collect"));
+    private final ExecutorService http = Executors.newFixedThreadPool(2, r -> daemon(r, "meshlens-scrape"));
+    private final Scraper scraper;
+    private final Semaphore permits;
+    private final long staleAfterNanos;
+    private Map<String, TargetState> targets = new HashMap<>(); // loop thread only
+    private volatile Cycle latest = Cycle.NONE;
+
+    public CollectionLoop(ExporterConfig config, Cluster cluster, SelfMetrics self, LiveWindow live) {
+        this.config = requireNonNull(config, "config");
+        this.cluster = requireNonNull(cluster, "cluster");
+        this.self = requireNonNull(self, "self");
+        this.live = requireNonNull(live, "live");
+        this.scraper = new Scraper(http, config.scrapeTimeout(), config.maxPageBytes(), config.maxSeriesPerTarget());
+        this.permits = new Semaphore(config.scrapeConcurrency());
+        this.staleAfterNanos = config.scrapeInterval().toNanos() * 3;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    public void start() {
+        loop.scheduleWithFixedDelay(this::safeCycle, 0, config.scrapeInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Cycle latest() {
+        return latest;
+    }
+
+    private void safeCycle() {
+        try {
+            cycle();
+        } catch (RuntimeException | Error e) {
+            // One bad cycle must not end the loop (a scheduled task that throws is never run again).
+            log.error("scrape cycle failed", e);
+        }
+    }
+
+    /** Pods this exporter scrapes: meshed, running, and on its node in DaemonSet mode. */
+    private List<PodInfo> due() {
+        List<PodInfo> out = new ArrayList<>();
+        for (PodInfo p : cluster.pods()) {
+            if (p.scrapeable() && (config.nodeName().isEmpty() || config.nodeName().equals(p.node()))) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    void cycle() {
+        List<PodInfo> due = due();
+        Map<String, CompletableFuture<List<MetricFamily>>> inflight = new LinkedHashMap<>();
+        for (PodInfo p : due) {
+            permits.acquireUninterruptibly();
+            long t0 = System.nanoTime();
+            CompletableFuture<List<MetricFamily>> f;
+            try {
+                f = scraper.scrape(p.ip(), p.adminPort());
+            } catch (RuntimeException e) {
+                permits.release();
+                f = CompletableFuture.failedFuture(new ScrapeException(ScrapeError.CONNECT, p.ip() + ": " + e));
+            }
+            inflight.put(p.key(), f.whenComplete((page, err) -> {
+                permits.release();
+                self.scraped((System.nanoTime() - t0) / 1e9);
+            }));
+        }
+        try {
+            CompletableFuture.allOf(inflight.values().toArray(new CompletableFuture[0]))
+                    .get(config.scrapeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            // individual failures are read per target below
+        }
+        long now = System.nanoTime();
+        Map<String, TargetState> next = new HashMap<>();
+        for (PodInfo p : due) {
+            next.put(p.key(), outcome(p, inflight.get(p.key()), targets.get(p.key()), now));
+        }
+        targets = next;
+
+        Aggregation agg = new Aggregation();
+        IdentityResolver resolver = new IdentityResolver(cluster);
+        int in = 0;
+        for (TargetState t : next.values()) {
+            if (!t.page().isEmpty()) {
+                in += Enricher.enrich(t.pod(), t.workload(), t.page(), resolver, agg);
+            }
+        }
+        self.series(in, agg.seriesCount());
+        latest = new Cycle(now, Map.copyOf(next), agg.toSnapshots());
+        live.record(LiveSnapshot.of(now, agg));
+    }
+
+    private TargetState outcome(PodInfo p, CompletableFuture<List<MetricFamily>> f, TargetState previous, long now) {
+        var workload = cluster.workloadOf(p);
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            List<MetricFamily> page = f.join();
+            return new TargetState(p, workload, true, "", now, page, version(page));
+        }
+        ScrapeException e = failure(f);
+        self.scrapeFailed(e.reason());
+        log.debug("scrape failed: {}", e.getMessage());
+        boolean fresh = previous != null && previous.lastSuccessNanos() != 0 && now - previous.lastSuccessNanos() < staleAfterNanos;
+        return new TargetState(p, workload, false, e.reason().label() + ": " + e.getMessage(),
+                previous == null ? 0 : previous.lastSuccessNanos(), fresh ? previous.page() : List.of(),
+                previous == null ? "" : previous.version());
+    }
+
+    private ScrapeException failure(CompletableFuture<List<MetricFamily>> f) {
+        if (!f.isDone()) {
+            f.cancel(true);
+            return new ScrapeException(ScrapeError.TIMEOUT, "no answer within the cycle's deadline");
+        }
+        try {
+            f.join();
+            throw new IllegalStateException("not failed");
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            return c instanceof ScrapeException ? (ScrapeException) c : new ScrapeException(ScrapeError.CONNECT, String.valueOf(c));
+        }
+    }
+
+    /** The proxy's self-reported version, from {@code meshlens_proxy_info{version}}. */
+    private static String version(List<MetricFamily> page) {
+        for (MetricFamily f : page) {
+            if (f.getName().equals(ProxySeries.PROXY_INFO + "_info")) {
+                for (Metrics.Metric m : f.getMetricList()) {
+                    for (Metrics.LabelPair lp : m.getLabelList()) {
+                        if ("version".equals(lp.getName())) {
+                            return lp.getValue();
+                        }
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+        http.shutdownNow();
+    }
+}

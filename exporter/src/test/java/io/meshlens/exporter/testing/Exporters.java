@@ -1,0 +1,39 @@
+package io.meshlens.exporter.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.meshlens.exporter.ExporterConfig;
+import io.meshlens.exporter.RunningExporter;
+import io.meshlens.proxy.testing.PromText;
+
+/** Helpers to configure exporters for tests and read their endpoints with a real HTTP client. */
+public final class Exporters {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Exporters() {}
+
+    /** Fast cycles on an ephemeral loopback port in the exporter tests' range. */
+    public static ExporterConfig.Builder config() {
+        return ExporterConfig.builder().listen(new InetSocketAddress("127.0.1.250", 0))
+                .scrapeInterval(Duration.ofMillis(400)).scrapeTimeout(Duration.ofMillis(400));
+    }
+
+    public static HttpResponse<String> get(RunningExporter e, String pathAndQuery) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.1.250:" + e.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public static PromText scrape(RunningExporter e) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(e, "/metrics");
+        if (r.statusCode() != 200) {
+            throw new IOException("/metrics: " + r.statusCode() + " " + r.body());
+        }
+        return PromText.parse(r.body());
+    }
+}

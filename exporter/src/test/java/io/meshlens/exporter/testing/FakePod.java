@@ -1,0 +1,67 @@
+package io.meshlens.exporter.testing;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+import io.meshlens.proxy.PortMapping;
+import io.meshlens.proxy.ProxyConfig;
+import io.meshlens.proxy.ProxyServer;
+import io.meshlens.proxy.RunningProxy;
+import io.meshlens.proxy.testing.Backend;
+
+/**
+ * A "pod" on its own loopback IP: a real app (the proxy tests' HTTP backend) and a real meshlens
+ * proxy in front of it (inbound), with an outbound listener whose upstream connections leave
+ * from the pod IP, so that other proxies see this IP as the peer.
+ */
+public final class FakePod implements AutoCloseable {
+    public final String ip;
+    public final Backend app;
+    public final RunningProxy proxy;
+
+    private FakePod(String ip, Backend app, RunningProxy proxy) {
+        this.ip = ip;
+        this.app = app;
+        this.proxy = proxy;
+    }
+
+    /** @param names outbound name map entries {@code name -> host:port} */
+    public static FakePod start(String ip, java.util.Map<String, InetSocketAddress> names) throws Exception {
+        Backend app = new Backend(ip);
+        ProxyConfig.Builder b = ProxyConfig.builder()
+                .inbound(new PortMapping(new InetSocketAddress(ip, 0), app.address()))
+                .outbound(new InetSocketAddress(ip, 0))
+                .admin(new InetSocketAddress(ip, 0))
+                .sourceAddress(addr(ip))
+                .ioThreads(1);
+        names.forEach(b::name);
+        return new FakePod(ip, app, ProxyServer.start(b.build()));
+    }
+
+    public InetSocketAddress inbound() {
+        return new InetSocketAddress(ip, proxy.inboundPorts().get(0));
+    }
+
+    public InetSocketAddress outbound() {
+        return new InetSocketAddress(ip, proxy.outboundPort());
+    }
+
+    public int adminPort() {
+        return proxy.adminPort();
+    }
+
+    private static InetAddress addr(String ip) {
+        try {
+            return InetAddress.getByName(ip);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(ip, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+        app.close();
+    }
+}
