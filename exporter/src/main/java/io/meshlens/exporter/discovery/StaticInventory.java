@@ -25,6 +25,11 @@ public final class StaticInventory extends SnapshotCluster {
         this.snapshot = snapshot;
     }
 
+    /** An inventory given in code (embedders, tests). */
+    public static StaticInventory of(ClusterSnapshot snapshot) {
+        return new StaticInventory(java.util.Objects.requireNonNull(snapshot, "snapshot"));
+    }
+
     /**
      * Loads an inventory file.
      *

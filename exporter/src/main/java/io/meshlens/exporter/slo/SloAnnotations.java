@@ -77,8 +77,9 @@ public final class SloAnnotations {
         if (!m.matches()) {
             return null;
         }
-        double v = Double.parseDouble(m.group(1));
-        return v > 0 && v < 100 ? v / 100 : null;
+        // decimal arithmetic: "99.9" must become 0.999, not 0.9990000000000001
+        java.math.BigDecimal v = new java.math.BigDecimal(m.group(1));
+        return v.signum() > 0 && v.compareTo(java.math.BigDecimal.valueOf(100)) < 0 ? v.movePointLeft(2).doubleValue() : null;
     }
 
     /**
