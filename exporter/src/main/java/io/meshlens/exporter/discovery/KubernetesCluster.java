@@ -174,10 +174,11 @@ public final class KubernetesCluster extends SnapshotCluster {
         for (Service s : services.list()) {
             var spec = s.getSpec();
             List<String> ips = new ArrayList<>();
-            if (spec != null && spec.getClusterIPs() != null) {
-                ips.addAll(spec.getClusterIPs());
-            } else if (spec != null && spec.getClusterIP() != null) {
+            if (spec != null && spec.getClusterIP() != null) {
                 ips.add(spec.getClusterIP());
+            }
+            if (spec != null && spec.getClusterIPs() != null) {
+                ips.addAll(spec.getClusterIPs()); // dual-stack services list both families here
             }
             serviceInfos.add(new ServiceInfo(s.getMetadata().getNamespace(), s.getMetadata().getName(), ips,
                     spec == null ? Map.of() : spec.getSelector()));
