@@ -1,0 +1,122 @@
+package io.meshlens.install.inject;
+
+import static io.meshlens.install.inject.MeshlensNames.ADMIN_PORT;
+import static io.meshlens.install.inject.MeshlensNames.INBOUND_PORT;
+import static io.meshlens.install.inject.MeshlensNames.OUTBOUND_PORT;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
+
+import io.meshlens.install.intercept.InterceptionRules;
+
+/**
+ * The containers and volumes inject adds to a pod, as YAML nodes. Both containers meet the
+ * restricted Pod Security profile except for what the init container needs to write iptables
+ * rules: root in the pod's own network namespace with NET_ADMIN and NET_RAW only.
+ */
+final class SidecarContainers {
+    static final String TMP_VOLUME = "meshlens-tmp";
+    static final String XTABLES_VOLUME = "meshlens-xtables";
+
+    private final InjectOptions options;
+    private final StandardRepresenter representer =
+            new StandardRepresenter(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build());
+
+    SidecarContainers(InjectOptions options) {
+        this.options = options;
+    }
+
+    /** The proxy; {@code nativeSidecar} adds {@code restartPolicy: Always} (it then lives in initContainers). */
+    Node proxy(String workload, Integer firstAppPort, boolean nativeSidecar) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", MeshlensNames.PROXY_CONTAINER);
+        c.put("image", options.proxyImage());
+        c.put("imagePullPolicy", "IfNotPresent");
+        if (nativeSidecar) {
+            c.put("restartPolicy", "Always");
+        }
+        List<Object> env = new ArrayList<>();
+        if (firstAppPort != null) {
+            // Fallback target for connections that reach 4143 without being redirected.
+            env.add(value("MESHLENS_INBOUND", "0.0.0.0:" + INBOUND_PORT + "=127.0.0.1:" + firstAppPort));
+        }
+        env.add(value("MESHLENS_OUTBOUND", "127.0.0.1:" + OUTBOUND_PORT));
+        env.add(value("MESHLENS_ADMIN", "0.0.0.0:" + ADMIN_PORT));
+        env.add(value("MESHLENS_TRANSPARENT", "true"));
+        env.add(field("MESHLENS_NAMESPACE", "metadata.namespace"));
+        env.add(field("MESHLENS_POD", "metadata.name"));
+        env.add(value("MESHLENS_WORKLOAD", workload));
+        // Optional: without the Secret in the app's namespace /tap answers loopback callers only.
+        env.add(map("name", "MESHLENS_TAP_TOKEN", "valueFrom",
+                map("secretKeyRef", map("name", options.tapTokenSecret(), "key", "token", "optional", true))));
+        env.add(value("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp"));
+        c.put("env", env);
+        c.put("ports", List.of(
+                map("name", "meshlens-inbound", "containerPort", INBOUND_PORT, "protocol", "TCP"),
+                map("name", "meshlens-admin", "containerPort", ADMIN_PORT, "protocol", "TCP")));
+        c.put("readinessProbe", map("httpGet", map("path", "/ready", "port", ADMIN_PORT), "periodSeconds", 5, "failureThreshold", 3));
+        c.put("livenessProbe", map("httpGet", map("path", "/live", "port", ADMIN_PORT), "initialDelaySeconds", 10, "periodSeconds", 10));
+        c.put("resources", map("requests", map("cpu", "20m", "memory", "96Mi"), "limits", map("cpu", "1", "memory", "256Mi")));
+        c.put("securityContext", map(
+                "runAsUser", options.proxyUid(),
+                "runAsGroup", options.proxyUid(),
+                "runAsNonRoot", true,
+                "allowPrivilegeEscalation", false,
+                "readOnlyRootFilesystem", true,
+                "capabilities", map("drop", List.of("ALL")),
+                "seccompProfile", map("type", "RuntimeDefault")));
+        c.put("volumeMounts", List.of(map("name", TMP_VOLUME, "mountPath", "/tmp")));
+        return representer.represent(c);
+    }
+
+    /** The init container that runs {@code rules.script()} once, before any other container. */
+    Node init(InterceptionRules rules) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("name", MeshlensNames.INIT_CONTAINER);
+        c.put("image", options.initImage());
+        c.put("imagePullPolicy", "IfNotPresent");
+        c.put("command", List.of("/bin/sh", "-c"));
+        c.put("args", List.of(rules.script()));
+        c.put("resources", map("requests", map("cpu", "10m", "memory", "16Mi"), "limits", map("cpu", "100m", "memory", "64Mi")));
+        c.put("securityContext", map(
+                // iptables needs root and NET_ADMIN/NET_RAW, only in this pod's network namespace.
+                "runAsUser", 0,
+                "runAsNonRoot", false,
+                "allowPrivilegeEscalation", false,
+                "readOnlyRootFilesystem", true,
+                "capabilities", map("add", List.of("NET_ADMIN", "NET_RAW"), "drop", List.of("ALL")),
+                "seccompProfile", map("type", "RuntimeDefault")));
+        // iptables takes its lock in /run/xtables.lock; the root filesystem is read-only.
+        c.put("volumeMounts", List.of(map("name", XTABLES_VOLUME, "mountPath", "/run")));
+        return representer.represent(c);
+    }
+
+    List<Node> volumes() {
+        return List.of(
+                representer.represent(map("name", TMP_VOLUME, "emptyDir", map("sizeLimit", "64Mi"))),
+                representer.represent(map("name", XTABLES_VOLUME, "emptyDir", map("sizeLimit", "1Mi"))));
+    }
+
+    private static Map<String, Object> value(String name, String value) {
+        return map("name", name, "value", value);
+    }
+
+    private static Map<String, Object> field(String name, String fieldPath) {
+        return map("name", name, "valueFrom", map("fieldRef", map("fieldPath", fieldPath)));
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

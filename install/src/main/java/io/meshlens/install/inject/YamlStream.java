@@ -1,0 +1,121 @@
+package io.meshlens.install.inject;
+
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.StreamDataWriter;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * Untrusted multi-document YAML in, node trees out, and back. Only the composer runs (no Java
+ * object is ever constructed, so no class loading from tags); aliases are capped against
+ * "billion laughs", recursive structures and oversized input are refused. Comments, anchors,
+ * flow/block and quoting styles survive the round trip.
+ */
+final class YamlStream {
+    /** Limits for untrusted input: 8 MiB of text, 50 aliases to collections per document. */
+    static final int MAX_CODE_POINTS = 8 * 1024 * 1024;
+    static final int MAX_ALIASES = 50;
+
+    private YamlStream() {}
+
+    static LoadSettings loadSettings() {
+        return LoadSettings.builder()
+                .setParseComments(true)
+                .setAllowDuplicateKeys(false)
+                .setAllowRecursiveKeys(false)
+                .setMaxAliasesForCollections(MAX_ALIASES)
+                .setCodePointLimit(MAX_CODE_POINTS)
+                .build();
+    }
+
+    /** Composes every document; the error names the document number and line. */
+    static List<Node> parse(String yaml) throws InjectException {
+        List<Node> docs = new ArrayList<>();
+        try {
+            for (Node n : new Compose(loadSettings()).composeAllFromString(yaml)) {
+                if (isRecursive(n)) {
+                    throw new InjectException("document " + (docs.size() + 1) + ": recursive aliases are not allowed");
+                }
+                docs.add(n);
+            }
+        } catch (YamlEngineException e) {
+            throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getMessage().strip(), e);
+        }
+        return docs;
+    }
+
+    static String dump(List<Node> docs) {
+        DumpSettings settings = DumpSettings.builder()
+                .setDumpComments(true)
+                .setDefaultFlowStyle(FlowStyle.BLOCK)
+                .setIndent(2)
+                .setIndicatorIndent(2)
+                .setIndentWithIndicator(true)
+                .setWidth(4096)
+                .setSplitLines(false)
+                .build();
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < docs.size(); i++) {
+            if (i > 0) {
+                out.append("---\n");
+            }
+            StringWriter w = new StringWriter();
+            new Dump(settings).dumpNode(docs.get(i), new StreamDataWriter() {
+                @Override
+                public void write(String str) {
+                    w.write(str);
+                }
+
+                @Override
+                public void write(String str, int off, int len) {
+                    w.write(str, off, len);
+                }
+            });
+            out.append(w);
+        }
+        return out.toString();
+    }
+
+    private static boolean isRecursive(Node root) {
+        return walk(root, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    /** True when a node contains itself (a cycle through an alias). */
+    private static boolean walk(Node n, Set<Node> path) {
+        if (n.isRecursive() || !path.add(n)) {
+            return true;
+        }
+        try {
+            if (n instanceof SequenceNode) {
+                for (Node c : ((SequenceNode) n).getValue()) {
+                    if (walk(c, path)) {
+                        return true;
+                    }
+                }
+            } else if (n instanceof MappingNode) {
+                for (NodeTuple t : ((MappingNode) n).getValue()) {
+                    if (walk(t.getKeyNode(), path) || walk(t.getValueNode(), path)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            path.remove(n);
+        }
+    }
+}
