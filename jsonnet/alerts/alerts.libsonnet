@@ -1,0 +1,1 @@
+(import 'golden.libsonnet') + (import 'slo.libsonnet')

@@ -1,0 +1,8 @@
+(import 'top-line.libsonnet')
++ (import 'namespace.libsonnet')
++ (import 'workload.libsonnet')
++ (import 'pod.libsonnet')
++ (import 'route.libsonnet')
++ (import 'authority.libsonnet')
++ (import 'proxy-health.libsonnet')
++ (import 'slo.libsonnet')

@@ -1,0 +1,33 @@
+// The PromQL behind the dashboards, apart from their layout. `s` is a selector body (without
+// braces, may be empty); `by` a list of labels; `w` a range (normally '$__rate_interval').
+local p = import '../lib/promql.libsonnet';
+
+{
+  new(c):: {
+    local sum(by) = if std.length(by) == 0 then 'sum' else 'sum by (%s)' % p.by(by),
+    local and(s, m) = p.sel([s, m]),
+
+    // The exporter's series, plus matchers.
+    sel(matchers):: p.sel([c.exporterSelector] + matchers),
+
+    // From raw series.
+    successRate(s, by, w='$__rate_interval')::
+      '%(sum)s (rate(meshlens_responses_total{%(ok)s}[%(w)s]))\n/\n%(sum)s (rate(meshlens_responses_total{%(s)s}[%(w)s]))'
+      % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: w },
+    rps(s, by, w='$__rate_interval')::
+      '%s (rate(meshlens_requests_total{%s}[%s]))' % [sum(by), s, w],
+    rate(metric, s, by, w='$__rate_interval')::
+      '%s (rate(%s{%s}[%s]))' % [sum(by), metric, s, w],
+    quantile(qq, s, by, w='$__rate_interval')::
+      p.quantile(qq, 'meshlens_response_latency_seconds', s, by, w),
+
+    // From recorded workload rules (namespace pages stay fast on big clusters).
+    local rw = c.dashboardWindow,
+    recordedSuccessRate(s, by)::
+      '%(sum)s (workload:meshlens_responses:rate%(w)s{%(ok)s})\n/\n%(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})'
+      % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: rw },
+    recordedRps(s, by):: '%s (workload:meshlens_requests:rate%s{%s})' % [sum(by), rw, s],
+    recordedQuantile(qq, s, by):: p.quantile(qq, 'workload:meshlens_response_latency_seconds:rate' + rw, s, by),
+    edges:: 'edge:meshlens_responses:rate' + rw,
+  },
+}

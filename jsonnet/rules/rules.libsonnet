@@ -1,0 +1,1 @@
+(import 'workload.libsonnet') + (import 'slo.libsonnet')
