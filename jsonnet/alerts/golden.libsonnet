@@ -99,7 +99,7 @@ local p = import '../lib/promql.libsonnet';
             labels: { severity: 'ticket' },
             annotations: {
               summary: 'The exporter keeps failing to scrape proxies.',
-              description: 'The meshlens exporter {{ $labels.instance }} fails {{ $value | humanize }} proxy scrapes per second with reason {{ $labels.reason }}.',
+              description: 'The meshlens exporter {{ $labels.instance }} fails {{ $value | printf "%.2f" }} proxy scrapes per second with reason {{ $labels.reason }}.',
             },
             dashboard:: 'proxy-health',
           },
