@@ -13,6 +13,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -52,8 +53,11 @@ final class YamlStream {
                 }
                 docs.add(n);
             }
+        } catch (MarkedYamlEngineException e) {
+            String where = e.getProblemMark().map(m -> " (line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1) + ")").orElse("");
+            throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getProblem() + where, e);
         } catch (YamlEngineException e) {
-            throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getMessage().strip(), e);
+            throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getMessage().strip().replaceAll("\\s*\\n\\s*", " "), e);
         }
         return docs;
     }
