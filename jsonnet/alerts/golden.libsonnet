@@ -18,7 +18,11 @@ local p = import '../lib/promql.libsonnet';
             alert: 'MeshlensWorkloadSuccessRateLow',
             expr: |||
               (
-                sum by (%(W)s) (workload:meshlens_responses:rate%(a)s{classification="success"})
+                (
+                  sum by (%(W)s) (workload:meshlens_responses:rate%(a)s{classification="success"})
+                  or
+                  0 * sum by (%(W)s) (workload:meshlens_responses:rate%(a)s)
+                )
                 / on (%(W)s)
                 sum by (%(W)s) (workload:meshlens_responses:rate%(a)s)
               ) < %(threshold)s

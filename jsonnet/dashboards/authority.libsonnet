@@ -27,7 +27,7 @@ local d = import '../lib/dashboard.libsonnet';
         d.target(q.rps(a, ['workload_kind', 'workload', 'dst_kind', 'dst_workload'])),
       ], [
         d.column('workload_kind', 'Kind'),
-        d.column('workload', 'Caller'),
+        d.column('workload', 'Caller', link=d.link(c, 'workload', 'Workload', { namespace: '$namespace', workload: '${__value.raw}' })),
         d.column('dst_kind', 'Resolved kind'),
         d.column('dst_workload', 'Resolved as'),
         d.column('Value #A', 'Success rate', 'percentunit', d.successThresholds, decimals=2),

@@ -11,8 +11,9 @@ local p = import '../lib/promql.libsonnet';
     sel(matchers):: p.sel([c.exporterSelector] + matchers),
 
     // From raw series.
+    // "or 0 * all": a target where nothing succeeds shows 0%, not "no data"
     successRate(s, by, w='$__rate_interval')::
-      '%(sum)s (rate(meshlens_responses_total{%(ok)s}[%(w)s]))\n/\n%(sum)s (rate(meshlens_responses_total{%(s)s}[%(w)s]))'
+      '(\n  %(sum)s (rate(meshlens_responses_total{%(ok)s}[%(w)s]))\n  or\n  0 * %(sum)s (rate(meshlens_responses_total{%(s)s}[%(w)s]))\n)\n/\n%(sum)s (rate(meshlens_responses_total{%(s)s}[%(w)s]))'
       % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: w },
     rps(s, by, w='$__rate_interval')::
       '%s (rate(meshlens_requests_total{%s}[%s]))' % [sum(by), s, w],
@@ -24,7 +25,7 @@ local p = import '../lib/promql.libsonnet';
     // From recorded workload rules (namespace pages stay fast on big clusters).
     local rw = c.dashboardWindow,
     recordedSuccessRate(s, by)::
-      '%(sum)s (workload:meshlens_responses:rate%(w)s{%(ok)s})\n/\n%(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})'
+      '(\n  %(sum)s (workload:meshlens_responses:rate%(w)s{%(ok)s})\n  or\n  0 * %(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})\n)\n/\n%(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})'
       % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: rw },
     recordedRps(s, by):: '%s (workload:meshlens_requests:rate%s{%s})' % [sum(by), rw, s],
     recordedQuantile(qq, s, by):: p.quantile(qq, 'workload:meshlens_response_latency_seconds:rate' + rw, s, by),

@@ -26,7 +26,7 @@ local d = import '../lib/dashboard.libsonnet';
         d.target(q.rps(r, ['src_namespace', 'src_workload'])),
       ], [
         d.column('src_namespace', 'Namespace'),
-        d.column('src_workload', 'Caller'),
+        d.column('src_workload', 'Caller', link=d.link(c, 'workload', 'Workload', { namespace: '${__data.fields.src_namespace}', workload: '${__value.raw}' })),
         d.column('Value #A', 'Success rate', 'percentunit', d.successThresholds, decimals=2),
         d.column('Value #B', 'RPS', 'reqps', decimals=2),
       ]),

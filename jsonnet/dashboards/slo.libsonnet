@@ -51,7 +51,7 @@ local d = import '../lib/dashboard.libsonnet';
       ], [
         d.column('src_namespace', 'Namespace'),
         d.column('src_kind', 'Kind'),
-        d.column('src_workload', 'Caller'),
+        d.column('src_workload', 'Caller', link=d.link(c, 'workload', 'Workload', { namespace: '${__data.fields.src_namespace}', workload: '${__value.raw}' })),
         d.column('Value #A', 'Budget burned', 'percentunit', decimals=2),
         d.column('Value #B', 'Share of failures', 'percentunit', decimals=1),
       ]),

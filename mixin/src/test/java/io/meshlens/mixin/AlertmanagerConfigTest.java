@@ -1,0 +1,41 @@
+package io.meshlens.mixin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.meshlens.mixin.testing.Command;
+import io.meshlens.mixin.testing.Repo;
+
+/** The example Alertmanager config passes the real amtool and routes pages and tickets apart. */
+class AlertmanagerConfigTest {
+    private static final String CONFIG = "--config.file=alerts/alertmanager.yml";
+
+    @Test
+    void amtoolAcceptsTheConfig() throws Exception {
+        Command c = Command.run(Repo.root(), List.of("amtool", "check-config", "alerts/alertmanager.yml"));
+        assertThat(c.exitCode()).as(c.output()).isZero();
+        assertThat(c.output()).contains("SUCCESS").contains("1 inhibit rules").contains("2 receivers");
+    }
+
+    @Test
+    void pagesAndTicketsReachDifferentReceivers() throws Exception {
+        assertThat(route("severity=page", "alertname=MeshlensAvailabilityBudgetBurn")).isEqualTo("page");
+        assertThat(route("severity=ticket", "alertname=MeshlensAvailabilityBudgetBurn")).isEqualTo("ticket");
+        assertThat(route("severity=ticket", "alertname=MeshlensWorkloadSuccessRateLow")).isEqualTo("ticket");
+        // anything unlabelled still lands somewhere a person reads
+        assertThat(route("alertname=Other")).isEqualTo("ticket");
+    }
+
+    private static String route(String... labels) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("amtool", "config", "routes", "test", CONFIG));
+        cmd.addAll(List.of(labels));
+        Command c = Command.run(Repo.root(), cmd);
+        assertThat(c.exitCode()).as(c.output()).isZero();
+        // amtool may print a warning first; the receivers are its last line
+        List<String> lines = c.output().strip().lines().toList();
+        return lines.get(lines.size() - 1).strip();
+    }
+}
