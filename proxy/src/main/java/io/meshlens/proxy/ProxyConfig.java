@@ -24,6 +24,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 import io.meshlens.proxy.interception.OriginalDestination;
+import io.meshlens.proxy.interception.SoOriginalDestination;
 import io.meshlens.proxy.routes.RouteTable;
 
 /**
@@ -120,6 +121,15 @@ public final class ProxyConfig {
         }
         Builder b = builder();
         values.forEach((k, v) -> b.set(k, v));
+        if (b.transparent) {
+            // Behind the init container's iptables REDIRECT rules: the original destination comes
+            // from SO_ORIGINAL_DST on each accepted socket (docs/install.md, interception).
+            try {
+                b.originalDestination(SoOriginalDestination.create());
+            } catch (IllegalStateException e) {
+                throw new ConfigException(ConfigKey.TRANSPARENT.env() + ": true (" + e.getMessage() + ")", e);
+            }
+        }
         return b.build();
     }
 
