@@ -78,6 +78,9 @@ class InjectorTest {
         assertThat(list.getItems()).hasSize(3);
         StatefulSet sts = (StatefulSet) list.getItems().get(1);
         assertThat(sts.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("meshlens.io/meshed", "true");
+        // The app's own init containers run before the redirect exists (no proxy listens yet).
+        assertThat(sts.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
+                .containsExactly("fix-permissions", "meshlens-init");
         Pod pod = (Pod) list.getItems().get(2);
         assertThat(pod.getMetadata().getLabels()).containsEntry("meshlens.io/meshed", "true");
         assertThat(r.outcomes()).extracting(Outcome::line).containsExactly(
