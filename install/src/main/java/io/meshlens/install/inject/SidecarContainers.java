@@ -63,6 +63,11 @@ final class SidecarContainers {
                 map("name", "meshlens-admin", "containerPort", ADMIN_PORT, "protocol", "TCP")));
         c.put("readinessProbe", map("httpGet", map("path", "/ready", "port", ADMIN_PORT), "periodSeconds", 5, "failureThreshold", 3));
         c.put("livenessProbe", map("httpGet", map("path", "/live", "port", ADMIN_PORT), "initialDelaySeconds", 10, "periodSeconds", 10));
+        if (nativeSidecar) {
+            // The kubelet starts the next container once a native sidecar's startup probe passes:
+            // the app's first connections then find the proxy listening.
+            c.put("startupProbe", map("httpGet", map("path", "/ready", "port", ADMIN_PORT), "periodSeconds", 1, "failureThreshold", 120));
+        }
         c.put("resources", map("requests", map("cpu", "20m", "memory", "96Mi"), "limits", map("cpu", "1", "memory", "256Mi")));
         c.put("securityContext", map(
                 "runAsUser", options.proxyUid(),

@@ -223,12 +223,17 @@ class KustomizeRenderTest {
         NetworkPolicy np = r(".").find(NetworkPolicy.class, "meshlens-exporter").orElseThrow();
         for (NetworkPolicyIngressRule rule : np.getSpec().getIngress()) {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9995);
-            assertThat(rule.getFrom()).isNotEmpty().allSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
-                    .isIn("meshlens-prometheus", "meshlens-exporter"));
+            assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
+                assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(java.util.Map.entry("app.kubernetes.io/name", "meshlens-prometheus"));
+                assertThat(peer.getNamespaceSelector()).isNull(); // same namespace only
+            });
         }
         // BYO monitoring: the user's Prometheus (any namespace) instead of ours, still only 9995.
         NetworkPolicy byo = r("overlays/rules-only").find(NetworkPolicy.class, "meshlens-exporter").orElseThrow();
-        assertThat(byo.getSpec().getIngress().get(0).getFrom()).extracting(NetworkPolicyPeer::getNamespaceSelector).anySatisfy(ns -> assertThat(ns).isNotNull());
+        assertThat(byo.getSpec().getIngress().get(0).getFrom()).singleElement().satisfies(peer -> {
+            assertThat(peer.getNamespaceSelector()).isNotNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "prometheus");
+        });
         assertThat(byo.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9995);
     }
 
