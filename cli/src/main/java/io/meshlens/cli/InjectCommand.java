@@ -56,9 +56,9 @@ public final class InjectCommand implements Callable<Integer> {
             description = "destination ports not to intercept, e.g. 5432,6379 (per workload: annotation meshlens.io/skip-outbound-ports)")
     String skipOutbound;
 
-    @Option(names = "--native-sidecar", defaultValue = "auto", paramLabel = "auto|always|never",
+    @Option(names = "--native-sidecar", defaultValue = "always", paramLabel = "always|auto|never",
             description = "run the proxy as a native sidecar (init container with restartPolicy: Always; Kubernetes >= 1.29); "
-                    + "auto: for Jobs, CronJobs and run-to-completion Pods only (default: ${DEFAULT-VALUE})")
+                    + "auto: for Jobs, CronJobs and run-to-completion Pods only; never: for older clusters (default: ${DEFAULT-VALUE})")
     String nativeSidecar;
 
     @Override

@@ -7,11 +7,18 @@ import io.meshlens.proxy.Version;
 
 /** What {@code meshlens inject} writes: images, version, ports, the proxy's uid, skipped ports. */
 public final class InjectOptions {
-    /** When the proxy runs as a native sidecar (an init container with {@code restartPolicy: Always}). */
+    /**
+     * When the proxy runs as a native sidecar (an init container with {@code restartPolicy: Always},
+     * Kubernetes 1.29+). Native sidecars start before the app (after their startup probe) and stop
+     * after it, and do not keep Jobs from completing; a regular sidecar container may still be
+     * starting when the app makes its first calls.
+     */
     public enum NativeSidecar {
-        /** For Jobs, CronJobs and run-to-completion Pods only: there a regular sidecar would keep the pod running forever. */
-        AUTO,
+        /** Every pod (the default). */
         ALWAYS,
+        /** Only Jobs, CronJobs and run-to-completion Pods (where a regular sidecar would never exit). */
+        AUTO,
+        /** Never: for clusters older than 1.29 (Jobs then never complete while the proxy runs). */
         NEVER
     }
 
@@ -59,7 +66,7 @@ public final class InjectOptions {
         private int proxyUid = 2102;
         private PortRanges skipInbound = PortRanges.NONE;
         private PortRanges skipOutbound = PortRanges.NONE;
-        private NativeSidecar nativeSidecar = NativeSidecar.AUTO;
+        private NativeSidecar nativeSidecar = NativeSidecar.ALWAYS;
         private String tapTokenSecret = "meshlens-tap-token";
 
         private Builder() {}

@@ -42,9 +42,12 @@ class InjectorTest {
         // The selector is untouched: a changed selector cannot be applied to an existing Deployment.
         assertThat(d.getSpec().getSelector().getMatchLabels()).containsExactly(Map.entry("app.kubernetes.io/name", "web"));
         PodSpec spec = t.getSpec();
-        assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("meshlens-proxy", "web", "log-shipper");
-        assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("meshlens-init");
-        Container proxy = spec.getContainers().get(0);
+        // A native sidecar: the rules first, then the proxy, which is up before the app starts.
+        assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("web", "log-shipper");
+        assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("meshlens-init", "meshlens-proxy");
+        Container proxy = spec.getInitContainers().get(1);
+        assertThat(proxy.getRestartPolicy()).isEqualTo("Always");
+        assertThat(proxy.getStartupProbe().getHttpGet().getPath()).isEqualTo("/ready");
         assertThat(proxy.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("MESHLENS_POD");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
@@ -56,15 +59,28 @@ class InjectorTest {
         // The UDP port of the log shipper is not intercepted (iptables REDIRECT is TCP only here).
         String script = spec.getInitContainers().get(0).getArgs().get(0);
         assertThat(script).contains("--dports 8080,9102 -j REDIRECT --to-ports 4143").doesNotContain("5140");
-        // The app's original containers are byte-for-byte the same objects.
+        // The app's original containers are the same objects.
         Deployment in = k8s.unmarshal(InjectGoldenTest.read("deployment-two-containers.input.yaml"), Deployment.class);
-        assertThat(spec.getContainers().subList(1, 3)).isEqualTo(in.getSpec().getTemplate().getSpec().getContainers());
+        assertThat(spec.getContainers()).isEqualTo(in.getSpec().getTemplate().getSpec().getContainers());
         assertThat(spec.getVolumes()).containsAll(in.getSpec().getTemplate().getSpec().getVolumes());
     }
 
     @Test
+    void withoutNativeSidecarsTheProxyIsTheFirstContainerAndTheRulesComeAfterTheAppsInitContainers() throws Exception {
+        Injector old = new Injector(InjectOptions.builder().nativeSidecar(InjectOptions.NativeSidecar.NEVER).build());
+        KubernetesList list = k8s.unmarshal(old.inject(InjectGoldenTest.read("list.input.yaml")).yaml(), KubernetesList.class);
+        PodSpec spec = ((StatefulSet) list.getItems().get(1)).getSpec().getTemplate().getSpec();
+        assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("meshlens-proxy", "postgres");
+        // No proxy listens while init containers run: the app's own run before any redirect exists.
+        assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("fix-permissions", "meshlens-init");
+        assertThat(spec.getContainers().get(0).getRestartPolicy()).isNull();
+        assertThat(spec.getContainers().get(0).getStartupProbe()).isNull();
+    }
+
+    @Test
     void runToCompletionPodsGetTheProxyAsANativeSidecarSoTheyCanFinish() throws Exception {
-        CronJob cj = k8s.unmarshal(injector.inject(InjectGoldenTest.read("cronjob.input.yaml")).yaml(), CronJob.class);
+        Injector auto = new Injector(InjectOptions.builder().nativeSidecar(InjectOptions.NativeSidecar.AUTO).build());
+        CronJob cj = k8s.unmarshal(auto.inject(InjectGoldenTest.read("cronjob.input.yaml")).yaml(), CronJob.class);
         PodSpec spec = cj.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
         assertThat(spec.getContainers()).extracting(Container::getName).containsExactly("report");
         assertThat(spec.getInitContainers()).extracting(Container::getName).containsExactly("meshlens-init", "meshlens-proxy");
@@ -78,9 +94,9 @@ class InjectorTest {
         assertThat(list.getItems()).hasSize(3);
         StatefulSet sts = (StatefulSet) list.getItems().get(1);
         assertThat(sts.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("meshlens.io/meshed", "true");
-        // The app's own init containers run before the redirect exists (no proxy listens yet).
+        // The app's own init containers run after the proxy is up, so through it.
         assertThat(sts.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getName)
-                .containsExactly("fix-permissions", "meshlens-init");
+                .containsExactly("meshlens-init", "meshlens-proxy", "fix-permissions");
         Pod pod = (Pod) list.getItems().get(2);
         assertThat(pod.getMetadata().getLabels()).containsEntry("meshlens.io/meshed", "true");
         assertThat(r.outcomes()).extracting(Outcome::line).containsExactly(
@@ -183,7 +199,7 @@ class InjectorTest {
         String yaml = "kind: Pod\nmetadata:\n  name: p\n  annotations: {meshlens.io/skip-inbound-ports: \"9000-9001\"}\n"
                 + "spec:\n  containers: [{name: a, image: a}]\n";
         Pod p = k8s.unmarshal(injector.inject(yaml).yaml(), Pod.class);
-        String script = p.getSpec().getInitContainers().get(p.getSpec().getInitContainers().size() - 1).getArgs().get(0);
+        String script = p.getSpec().getInitContainers().stream().filter(c -> c.getName().equals("meshlens-init")).findFirst().orElseThrow().getArgs().get(0);
         assertThat(script).contains("--dports 4143,4191,9000:9001 -j RETURN");
         assertThatThrownBy(() -> injector.inject(yaml.replace("9000-9001", "ninety")))
                 .hasMessageContaining("port range: 'ninety'");

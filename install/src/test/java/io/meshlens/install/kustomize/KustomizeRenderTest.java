@@ -495,7 +495,7 @@ class KustomizeRenderTest {
         List<Template> apps = demo.templates().stream().filter(t -> t.namespace().equals("emojivoto")).toList();
         assertThat(apps).extracting(Template::ref).containsExactlyInAnyOrder("deployment/web", "deployment/emoji", "deployment/voting", "deployment/vote-bot");
         for (Template t : apps) {
-            assertThat(t.spec().getContainers().get(0).getName()).isEqualTo("meshlens-proxy");
+            assertThat(t.spec().getInitContainers()).extracting(Container::getName).containsExactly("meshlens-init", "meshlens-proxy");
             assertThat(t.meta().getLabels()).containsEntry("meshlens.io/meshed", "true");
             assertThat(t.meta().getAnnotations()).containsEntry("meshlens.io/admin-port", "4191");
         }
