@@ -65,8 +65,9 @@ class InterceptionNetnsIT {
             Netns.exec(n[0], "ip", "link", "set", n[1], "up");
             Netns.exec(n[0], "ip", "link", "set", "lo", "up");
         }
-        // The init containers' scripts, as inject generates them: the client pod declares no
-        // ports and skips outbound 8081 (to prove skipping); the server pod declares 8080, 8081.
+        // The init containers' scripts, as inject generates them: pod A declares no ports (every
+        // inbound port is intercepted; its app listens on 7070) and skips outbound 8081 (to prove
+        // skipping); pod B declares 8080 and 8081.
         Netns.exec(A, "sh", "-c", rulesA().script());
         Netns.exec(B, "sh", "-c", rulesB().script());
 
@@ -91,21 +92,24 @@ class InterceptionNetnsIT {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
         String proxyCp = String.join(File.pathSeparator, jars);
 
-        start("server", List.of("ip", "netns", "exec", B, java(), "-cp", System.getProperty("java.class.path"),
+        start("server-b", List.of("ip", "netns", "exec", B, java(), "-cp", System.getProperty("java.class.path"),
                 PortEchoServer.class.getName(), "8080", "8081"), Map.of());
+        start("server-a", List.of("ip", "netns", "exec", A, java(), "-cp", System.getProperty("java.class.path"),
+                PortEchoServer.class.getName(), "7070"), Map.of());
+        // Both pods' proxies as inject configures them. The inbound fallback target (port 9) is
+        // wrong on purpose: only SO_ORIGINAL_DST can find the port the caller asked for.
         start("proxy-a", proxyCommand(A, proxyCp, tmp), Map.of(
-                "MESHLENS_INBOUND", "", "MESHLENS_OUTBOUND", "127.0.0.1:4140", "MESHLENS_ADMIN", "0.0.0.0:4191",
+                "MESHLENS_INBOUND", "0.0.0.0:4143=127.0.0.1:9", "MESHLENS_OUTBOUND", "127.0.0.1:4140", "MESHLENS_ADMIN", "0.0.0.0:4191",
                 "MESHLENS_TRANSPARENT", "true", "MESHLENS_NAMESPACE", "test", "MESHLENS_POD", "client-0", "MESHLENS_WORKLOAD", "client"));
-        // The fallback target (port 9) is wrong on purpose: only SO_ORIGINAL_DST can find 8080/8081.
         start("proxy-b", proxyCommand(B, proxyCp, tmp), Map.of(
-                "MESHLENS_INBOUND", "0.0.0.0:4143=127.0.0.1:9", "MESHLENS_OUTBOUND", "", "MESHLENS_ADMIN", "0.0.0.0:4191",
+                "MESHLENS_INBOUND", "0.0.0.0:4143=127.0.0.1:9", "MESHLENS_OUTBOUND", "127.0.0.1:4140", "MESHLENS_ADMIN", "0.0.0.0:4191",
                 "MESHLENS_TRANSPARENT", "true", "MESHLENS_NAMESPACE", "test", "MESHLENS_POD", "server-0", "MESHLENS_WORKLOAD", "server"));
         for (String ns : List.of(A, B)) {
             await("proxy in " + ns + " ready").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> curl(ns, "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:4191/ready").equals("200"));
         }
-        await("server ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> curl(B, "-s", "http://127.0.0.1:8080/").startsWith("port=8080"));
+        await("servers ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> curl(B, "-s", "http://127.0.0.1:8080/").startsWith("port=8080") && curl(A, "-s", "http://127.0.0.1:7070/").startsWith("port=7070"));
     }
 
     static InterceptionRules rulesA() {
@@ -169,6 +173,17 @@ class InterceptionNetnsIT {
             assertThat(requests(B, "inbound", IP_A)).isEqualTo(inBefore + 1);
         });
         assertThat(metrics(A)).contains("meshlens_proxy_info{").contains("pod=\"client-0\"");
+    }
+
+    @Test
+    void theOtherDirectionToo() {
+        double outBefore = requests(B, "outbound", IP_A);
+        double inBefore = requests(A, "inbound", IP_B);
+        assertThat(curl(B, "-s", "http://" + IP_A + ":7070/back")).isEqualTo("port=7070 from=127.0.0.1\n");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(requests(B, "outbound", IP_A)).isEqualTo(outBefore + 1);
+            assertThat(requests(A, "inbound", IP_B)).isEqualTo(inBefore + 1);
+        });
     }
 
     @Test
