@@ -118,6 +118,28 @@ class CheckerTest {
     }
 
     @Test
+    void theDeploymentVariantOfTheExporterIsCheckedToo() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("meshlens").endMetadata().build()).create();
+        var d = client.apps().deployments().inNamespace("meshlens").resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata().withName("meshlens-exporter").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app.kubernetes.io/name", "meshlens-exporter").endSelector().endSpec()
+                .build()).create();
+        exporterPod("meshlens-exporter-7c9-xk2", false);
+        CheckReport r = new Checker(client).postInstall();
+        assertThat(r.text()).contains("× deployment/meshlens-exporter is ready (0/1)\n    deployment/meshlens-exporter: 0/1 ready\n"
+                + "    pod meshlens-exporter-7c9-xk2 not ready\n");
+        // -o json is valid JSON with the same verdicts.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) new org.snakeyaml.engine.v2.api.Load(
+                org.snakeyaml.engine.v2.api.LoadSettings.builder().build()).loadFromString(r.json());
+        assertThat(json).containsEntry("success", false);
+        assertThat((List<?>) json.get("checks")).hasSameSizeAs(r.results());
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1).build());
+        client.apps().deployments().inNamespace("meshlens").resource(d).updateStatus();
+        assertThat(new Checker(client).postInstall().text()).contains("√ deployment/meshlens-exporter is ready (1/1)");
+    }
+
+    @Test
     void postInstallBeforeInstallingSaysSo() {
         CheckReport r = new Checker(client).postInstall();
         assertThat(r.ok()).isFalse();
