@@ -14,11 +14,13 @@
     // `...:rate5m` by the golden-signal alerts.
     recordingWindows: ['1m', '5m'],
     dashboardWindow: '1m',
+    // Latency quantiles recorded per workload (and mesh-wide) for dashboards and alerts.
+    recordedQuantiles: [0.5, 0.95, 0.99],
     alertWindow: '5m',
 
     // Golden-signal alerts.
     successRateThreshold: 0.95,  // inbound success rate below this alerts
-    latencyQuantile: 0.99,
+    latencyQuantile: 0.99,  // one of recordedQuantiles
     latencyThresholdSeconds: 1,  // p99 above this alerts
     // No golden-signal or SLO alert fires for a workload with less traffic than this (requests
     // per second over the alert's window): too few requests to judge.

@@ -40,16 +40,10 @@ local p = import '../lib/promql.libsonnet';
           {
             alert: 'MeshlensWorkloadLatencyHigh',
             expr: |||
-              (
-              %(quantile)s) > %(threshold)s
+              max by (%(W)s) (workload:meshlens_response_latency_seconds:quantile_rate%(a)s{quantile="%(q)s"}) > %(threshold)s
               and on (%(W)s)
               %(busy)s
-            ||| % {
-              W: W,
-              busy: busy,
-              threshold: c.latencyThresholdSeconds,
-              quantile: p.quantile(c.latencyQuantile, 'workload:meshlens_response_latency_seconds:rate' + a, '', p.workload),
-            },
+            ||| % { W: W, a: a, q: c.latencyQuantile, busy: busy, threshold: c.latencyThresholdSeconds },
             'for': c.latencyFor,
             labels: { severity: 'ticket' },
             annotations: {

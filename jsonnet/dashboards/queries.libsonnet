@@ -28,7 +28,11 @@ local p = import '../lib/promql.libsonnet';
       '(\n  %(sum)s (workload:meshlens_responses:rate%(w)s{%(ok)s})\n  or\n  0 * %(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})\n)\n/\n%(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})'
       % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: rw },
     recordedRps(s, by):: '%s (workload:meshlens_requests:rate%s{%s})' % [sum(by), rw, s],
-    recordedQuantile(qq, s, by):: p.quantile(qq, 'workload:meshlens_response_latency_seconds:rate' + rw, s, by),
+    // Recorded per workload and mesh-wide (rules/workload.libsonnet) for the quantiles in
+    // _config.recordedQuantiles; `by` is the workload identity (or part of it), or [] for the mesh.
+    recordedQuantile(qq, s, by)::
+      if std.length(by) == 0 then 'max(mesh:meshlens_response_latency_seconds:quantile_rate%s{%s})' % [rw, and(s, 'quantile="%s"' % qq)]
+      else 'max by (%s) (workload:meshlens_response_latency_seconds:quantile_rate%s{%s})' % [p.by(by), rw, and(s, 'quantile="%s"' % qq)],
     edges:: 'edge:meshlens_responses:rate' + rw,
   },
 }

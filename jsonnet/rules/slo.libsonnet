@@ -34,48 +34,73 @@ local p = import '../lib/promql.libsonnet';
         0 * sum by (%(W)s) (increase(meshlens_responses_total{%(sel)s}[%(w)s]))
       ||| % { W: W, sel: inbound, w: w },
     },
+  ],
+
+  // Latency SLI counts over the base window, as plain numbers (Prometheus 2.42 rejects some
+  // float native histograms computed by rules, so none is recorded): responses at or under the
+  // objective's bound, and all responses. Classic buckets give the bound's bucket directly;
+  // native histograms need one branch per possible bound (PromQL cannot read a number from a
+  // label) and histogram_fraction, which interpolates inside a native bucket.
+  local latencyRules = [
     {
-      record: 'workload_slo:meshlens_response_latency_seconds:increase' + w,
-      expr: 'sum by (%s) (increase(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, w],
+      record: 'workload_slo:meshlens_latency_good:increase' + c.sloBaseWindow,
+      local hist = 'sum by (%s) (increase(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, c.sloBaseWindow],
+      expr: |||
+        (
+          sum by (%(W)s, le) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le!="+Inf"}[%(w)s]))
+          or
+        %(native)s)
+        and on (%(W)s, le)
+        %(objective)s
+      ||| % {
+        W: W,
+        sel: inbound,
+        w: c.sloBaseWindow,
+        objective: objective('latency'),
+        native: std.join('  or
+', [
+          '  label_replace(histogram_count(%(h)s) * histogram_fraction(0, %(b)s, %(h)s), "le", "%(b)s", "", "")
+' % { h: hist, b: b }
+          for b in c.latencyBuckets
+        ]),
+      },
     },
     {
-      record: 'workload_slo:meshlens_response_latency_seconds_bucket:increase' + w,
-      expr: 'sum by (%s, le) (increase(meshlens_response_latency_seconds_bucket{%s}[%s]))' % [W, inbound, w],
-    },
-    {
-      // Responses slower than the workload's objective bound (an existing bucket bound, the
-      // objective's `le`). Classic buckets: all - bucket{le}; native histograms: one branch per
-      // possible bound, because PromQL cannot read a number from a label.
-      record: 'workload_slo:meshlens_latency_errors:increase' + w,
-      local hist = 'workload_slo:meshlens_response_latency_seconds:increase' + w,
-      local buckets = 'workload_slo:meshlens_response_latency_seconds_bucket:increase' + w,
-      local classic = |||
-        (
-          sum by (%(W)s) (%(buckets)s{le="+Inf"})
-          - on (%(W)s)
-          sum by (%(W)s) (%(buckets)s and on (%(W)s, le) %(objective)s)
-        )
-      ||| % { W: W, buckets: buckets, objective: objective('latency') },
-      local native(b) = |||
-        (
-          histogram_count(%(hist)s) * (1 - histogram_fraction(0, %(b)s, %(hist)s))
-          and on (%(W)s) %(objective)s
-        )
-      ||| % { W: W, hist: hist, b: b, objective: objective('latency', 'le="%s"' % b) },
-      expr: std.join('or\n', [classic] + [native(b) for b in c.latencyBuckets]),
+      record: 'workload_slo:meshlens_latency_total:increase' + c.sloBaseWindow,
+      expr: |||
+        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
+        or
+        histogram_count(sum by (%(W)s) (increase(meshlens_response_latency_seconds{%(sel)s}[%(w)s])))
+      ||| % { W: W, sel: inbound, w: c.sloBaseWindow },
     },
   ],
 
   local ratioRules(w) = [
     {
-      record: 'workload_slo:meshlens_%s_error_ratio:ratio%s' % [sli, w],
+      record: 'workload_slo:meshlens_availability_error_ratio:ratio' + w,
       expr: |||
-        workload_slo:meshlens_%(sli)s_errors:increase%(w)s
+        workload_slo:meshlens_availability_errors:increase%(w)s
         / on (%(W)s)
         workload_slo:meshlens_requests:increase%(w)s
-      ||| % { sli: sli, w: w, W: W },
-    }
-    for sli in ['availability', 'latency']
+      ||| % { w: w, W: W },
+    },
+    {
+      // latency counts exist for the base window only (see latencyRules); longer windows sum them
+      record: 'workload_slo:meshlens_latency_error_ratio:ratio' + w,
+      expr: if w == c.sloBaseWindow then |||
+        1 - (
+          sum by (%(W)s) (workload_slo:meshlens_latency_good:increase%(w)s)
+          / on (%(W)s)
+          workload_slo:meshlens_latency_total:increase%(w)s
+        )
+      ||| % { w: w, W: W } else |||
+        1 - (
+          sum by (%(W)s) (sum_over_time(workload_slo:meshlens_latency_good:increase%(base)s[%(w)s]))
+          / on (%(W)s)
+          sum by (%(W)s) (sum_over_time(workload_slo:meshlens_latency_total:increase%(base)s[%(w)s]))
+        )
+      ||| % { w: w, W: W, base: c.sloBaseWindow },
+    },
   ] + [
     {
       // how many times faster than "exactly the budget over the period" errors happen; carries
@@ -94,14 +119,22 @@ local p = import '../lib/promql.libsonnet';
   local periodRules(sli) = [
     {
       record: 'workload_slo:meshlens_%s_error_ratio:ratio_period' % sli,
+      local counts = if sli == 'availability' then {
+        bad: 'sum by (%s) (sum_over_time(workload_slo:meshlens_availability_errors:increase%s[%s]))',
+        all: 'sum by (%s) (sum_over_time(workload_slo:meshlens_requests:increase%s[%s]))',
+      } else {
+        good: 'sum by (%s) (sum_over_time(workload_slo:meshlens_latency_good:increase%s[%s]))',
+        all: 'sum by (%s) (sum_over_time(workload_slo:meshlens_latency_total:increase%s[%s]))',
+      },
+      local ratio(len) = if sli == 'availability'
+        then '%s\n  / on (%s)\n  %s' % [counts.bad % [W, c.sloBaseWindow, len], W, counts.all % [W, c.sloBaseWindow, len]]
+        else '1 - %s\n  / on (%s)\n  %s' % [counts.good % [W, c.sloBaseWindow, len], W, counts.all % [W, c.sloBaseWindow, len]],
       expr: std.join('or\n', [
         |||
           (
-            sum by (%(W)s) (sum_over_time(workload_slo:meshlens_%(sli)s_errors:increase%(base)s[%(len)s]))
-            / on (%(W)s)
-            sum by (%(W)s) (sum_over_time(workload_slo:meshlens_requests:increase%(base)s[%(len)s]))
+            %(ratio)s
           ) * on (%(W)s) group_left (period, le) (0 * %(objective)s + 1)
-        ||| % { sli: sli, W: W, base: c.sloBaseWindow, len: c.sloPeriods[period], objective: objective(sli, 'period="%s"' % period) }
+        ||| % { ratio: ratio(c.sloPeriods[period]), W: W, objective: objective(sli, 'period="%s"' % period) }
         for period in std.objectFields(c.sloPeriods)
       ]),
     },
@@ -134,6 +167,7 @@ local p = import '../lib/promql.libsonnet';
         name: 'meshlens.slo.rules',
         interval: c.ruleInterval,
         rules: std.flattenArrays([countRules(w) for w in $.sloWindows])
+               + latencyRules
                + std.flattenArrays([ratioRules(w) for w in $.sloWindows])
                + callerRules,
       },

@@ -18,16 +18,16 @@ local p = import '../lib/promql.libsonnet';
         record: 'workload:meshlens_responses:rate' + w,
         expr: 'sum by (%s, classification) (rate(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
       },
+    ] + [
       {
-        // native histograms (empty when Prometheus stores classic buckets)
-        record: 'workload:meshlens_response_latency_seconds:rate' + w,
-        expr: 'sum by (%s) (rate(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, w],
-      },
-      {
-        // classic buckets (empty when Prometheus stores native histograms)
-        record: 'workload:meshlens_response_latency_seconds_bucket:rate' + w,
-        expr: 'sum by (%s, le) (rate(meshlens_response_latency_seconds_bucket{%s}[%s]))' % [W, inbound, w],
-      },
+        // Quantiles are recorded as plain numbers: Prometheus 2.42 rejects some float native
+        // histograms that rules compute (bucket and count sums differ in the last bit), so no
+        // rule here records a histogram.
+        record: 'workload:meshlens_response_latency_seconds:quantile_rate' + w,
+        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, p.workload, w),
+        labels: { quantile: std.toString(q) },
+      }
+      for q in c.recordedQuantiles
     ],
 
     local E = p.by(['direction'] + p.edge),
@@ -38,21 +38,24 @@ local p = import '../lib/promql.libsonnet';
         record: 'edge:meshlens_responses:rate' + d,
         expr: 'sum by (%s, classification) (rate(meshlens_responses_total{%s}[%s]))' % [E, sel, d],
       },
-      {
-        record: 'edge:meshlens_response_latency_seconds:rate' + d,
-        expr: 'sum by (%s) (rate(meshlens_response_latency_seconds{%s}[%s]))' % [E, sel, d],
-      },
-      {
-        record: 'edge:meshlens_response_latency_seconds_bucket:rate' + d,
-        expr: 'sum by (%s, le) (rate(meshlens_response_latency_seconds_bucket{%s}[%s]))' % [E, sel, d],
-      },
     ],
+
+    local meshRules = [
+      {
+        record: 'mesh:meshlens_response_latency_seconds:quantile_rate' + d,
+        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, [], d),
+        labels: { quantile: std.toString(q) },
+      }
+      for q in c.recordedQuantiles
+    ],
+
+    assert std.member(c.recordedQuantiles, c.latencyQuantile) : 'latencyQuantile must be one of recordedQuantiles',
 
     groups+: [
       {
         name: 'meshlens.workload.rules',
         interval: c.ruleInterval,
-        rules: std.flattenArrays([workloadRules(w) for w in c.recordingWindows]),
+        rules: std.flattenArrays([workloadRules(w) for w in c.recordingWindows]) + meshRules,
       },
       {
         name: 'meshlens.edge.rules',

@@ -154,6 +154,23 @@ class PrometheusDashboardsIT {
     }
 
     @Test
+    void everyRuleEvaluatesWithoutError() throws Exception {
+        JsonNode groups = JSON.readTree(prometheus.get("/api/v1/rules").body()).path("data").path("groups");
+        List<String> broken = new ArrayList<>();
+        int rules = 0;
+        for (JsonNode g : groups) {
+            for (JsonNode r : g.path("rules")) {
+                rules++;
+                if ("err".equals(r.path("health").asText())) {
+                    broken.add(r.path("name").asText() + ": " + r.path("lastError").asText());
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
+        assertThat(rules).isGreaterThan(70);
+    }
+
+    @Test
     void templateVariablesListTheRealValues() throws Exception {
         Map<String, Set<String>> seen = new LinkedHashMap<>();
         for (JsonNode d : Dashboards.load(ROOT)) {
