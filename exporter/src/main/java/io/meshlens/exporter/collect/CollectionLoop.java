@@ -24,6 +24,7 @@ import io.meshlens.exporter.discovery.Cluster;
 import io.meshlens.exporter.discovery.PodInfo;
 import io.meshlens.exporter.enrich.Aggregation;
 import io.meshlens.exporter.enrich.Enricher;
+import io.meshlens.exporter.enrich.LabelsCache;
 import io.meshlens.exporter.enrich.ProxySeries;
 import io.meshlens.exporter.identity.IdentityResolver;
 import io.meshlens.exporter.live.LiveSnapshot;
@@ -54,6 +55,7 @@ public final class CollectionLoop implements AutoCloseable {
     private final long staleAfterNanos;
     private Map<String, TargetState> targets = new HashMap<>(); // loop thread only
     private volatile Cycle latest = Cycle.NONE;
+    private final LabelsCache labelsCache = new LabelsCache(); // loop thread only
 
     public CollectionLoop(ExporterConfig config, Cluster cluster, SelfMetrics self, LiveWindow live) {
         this.config = requireNonNull(config, "config");
@@ -99,7 +101,8 @@ public final class CollectionLoop implements AutoCloseable {
         return out;
     }
 
-    void cycle() {
+    /** Runs one scrape cycle now, on the calling thread (the loop calls it; benchmarks too). */
+    public void cycle() {
         List<PodInfo> due = due();
         Map<String, CompletableFuture<List<MetricFamily>>> inflight = new LinkedHashMap<>();
         for (PodInfo p : due) {
@@ -142,7 +145,7 @@ public final class CollectionLoop implements AutoCloseable {
             }
         }
         self.series(in, agg.seriesCount());
-        latest = new Cycle(now, Map.copyOf(next), agg.toSnapshots());
+        latest = new Cycle(now, Map.copyOf(next), agg.toSnapshots(labelsCache));
         live.record(LiveSnapshot.of(now, agg));
     }
 

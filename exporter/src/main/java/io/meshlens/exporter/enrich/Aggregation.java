@@ -37,11 +37,13 @@ public final class Aggregation {
         return n;
     }
 
-    public List<MetricSnapshot> toSnapshots() {
+    /** The output of this cycle; {@code cache} carries label objects over from the last one. */
+    public List<MetricSnapshot> toSnapshots(LabelsCache cache) {
         List<MetricSnapshot> out = new ArrayList<>(families.size());
         for (FamilyAcc f : families.values()) {
-            out.add(f.toSnapshot());
+            out.add(f.toSnapshot(cache));
         }
+        cache.endCycle();
         return out;
     }
 }

@@ -14,9 +14,7 @@ import static io.meshlens.exporter.identity.IdentityLabels.SRC_WORKLOAD;
 import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD;
 import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD_KIND;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.meshlens.exporter.discovery.PodInfo;
 import io.meshlens.exporter.discovery.WorkloadRef;
@@ -60,7 +58,7 @@ public final class Enricher {
     }
 
     private static LabelSet labels(PodInfo pod, WorkloadRef workload, Metrics.Metric m, IdentityResolver resolver) {
-        Map<String, String> labels = new HashMap<>(m.getLabelCount() + 12);
+        LabelSet.Builder labels = LabelSet.builder(m.getLabelCount() + 10);
         String peer = null;
         for (Metrics.LabelPair lp : m.getLabelList()) {
             if (PEER.equals(lp.getName())) {
@@ -74,8 +72,8 @@ public final class Enricher {
         labels.put(WORKLOAD_KIND, workload.kind());
         labels.put(WORKLOAD, workload.name());
         if (peer != null) {
-            boolean outbound = "outbound".equals(labels.get(DIRECTION));
-            String authority = labels.getOrDefault(AUTHORITY, "");
+            boolean outbound = "outbound".equals(labels.get(DIRECTION, ""));
+            String authority = labels.get(AUTHORITY, "");
             WorkloadRef other = resolver.resolve(peer, authority, outbound, pod.namespace());
             WorkloadRef src = outbound ? workload : other;
             WorkloadRef dst = outbound ? other : workload;
@@ -86,7 +84,7 @@ public final class Enricher {
             labels.put(DST_KIND, dst.kind());
             labels.put(DST_WORKLOAD, dst.name());
         }
-        return LabelSet.of(labels);
+        return labels.build();
     }
 
     static FamilyType typeOf(MetricFamily f) {

@@ -1,7 +1,6 @@
 package io.meshlens.exporter.enrich;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,47 +80,42 @@ public final class FamilyAcc {
         return histograms;
     }
 
-    MetricSnapshot toSnapshot() {
+    MetricSnapshot toSnapshot(LabelsCache cache) {
         MetricMetadata md = new MetricMetadata(name, help);
         switch (type) {
             case COUNTER: {
                 List<CounterDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new CounterDataPointSnapshot(e.getValue()[0], e.getKey().toLabels(), null, 0L)));
+                sorted(values).forEach(e -> dps.add(new CounterDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null, 0L)));
                 return new CounterSnapshot(md, dps);
             }
             case GAUGE: {
                 List<GaugeDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new GaugeDataPointSnapshot(e.getValue()[0], e.getKey().toLabels(), null)));
+                sorted(values).forEach(e -> dps.add(new GaugeDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null)));
                 return new GaugeSnapshot(md, dps);
             }
             case INFO: {
                 List<InfoDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new InfoDataPointSnapshot(e.getKey().toLabels())));
+                sorted(values).forEach(e -> dps.add(new InfoDataPointSnapshot(cache.labels(e.getKey()))));
                 return new InfoSnapshot(md, dps);
             }
             case HISTOGRAM: {
                 List<HistogramDataPointSnapshot> dps = new ArrayList<>();
-                sorted(histograms).forEach(e -> dps.add(e.getValue().toDataPoint(e.getKey().toLabels())));
+                sorted(histograms).forEach(e -> dps.add(e.getValue().toDataPoint(cache.labels(e.getKey()))));
                 return new HistogramSnapshot(md, dps);
             }
             case SUMMARY: {
                 List<SummaryDataPointSnapshot> dps = new ArrayList<>();
-                sorted(summaries).forEach(e -> dps.add(e.getValue().toDataPoint(e.getKey().toLabels())));
+                sorted(summaries).forEach(e -> dps.add(e.getValue().toDataPoint(cache.labels(e.getKey()))));
                 return new SummarySnapshot(md, dps);
             }
             default: {
                 List<UnknownDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new UnknownDataPointSnapshot(e.getValue()[0], e.getKey().toLabels(), null)));
+                sorted(values).forEach(e -> dps.add(new UnknownDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null)));
                 return new UnknownSnapshot(md, dps);
             }
         }
     }
 
-    private static <V> List<Map.Entry<LabelSet, V>> sorted(Map<LabelSet, V> m) {
-        List<Map.Entry<LabelSet, V>> l = new ArrayList<>(m.entrySet());
-        l.sort(Comparator.comparing(e -> e.getKey().toString()));
-        return l;
-    }
 
     /** Count and sum add up across series; quantiles are kept only for a series that was not merged. */
     private static final class SummaryAcc {
@@ -145,5 +139,15 @@ public final class FamilyAcc {
         SummaryDataPointSnapshot toDataPoint(io.prometheus.metrics.model.snapshots.Labels labels) {
             return new SummaryDataPointSnapshot(count, sum, Quantiles.of(quantiles), labels, Exemplars.EMPTY, 0L);
         }
+    }
+
+    /**
+     * Entries in label order. client_java's snapshot sorts data points again; already sorted
+     * input makes that a linear pass, and our comparison is the cheaper one (shared name arrays).
+     */
+    private static <V> List<Map.Entry<LabelSet, V>> sorted(Map<LabelSet, V> m) {
+        List<Map.Entry<LabelSet, V>> l = new ArrayList<>(m.entrySet());
+        l.sort(Map.Entry.comparingByKey());
+        return l;
     }
 }

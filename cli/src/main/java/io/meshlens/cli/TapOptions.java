@@ -1,0 +1,60 @@
+package io.meshlens.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What to tap and which requests to keep: passed to the exporter, which fans out to every pod. */
+public final class TapOptions {
+    @Parameters(index = "0", paramLabel = "KIND/NAME", description = "e.g. deploy/web, pod/web-abc, ns/emojivoto")
+    String resource;
+
+    @Option(names = "--direction", description = "inbound or outbound")
+    String direction;
+
+    @Option(names = "--method", description = "HTTP method, e.g. POST")
+    String method;
+
+    @Option(names = "--authority", description = "only requests to this authority")
+    String authority;
+
+    @Option(names = "--path", description = "only paths starting with this prefix")
+    String path;
+
+    @Option(names = "--status", description = "only responses of this class: 2xx, 3xx, 4xx or 5xx")
+    String status;
+
+    @Option(names = "--peer", description = "only requests from or to this IP")
+    String peer;
+
+    @Option(names = "--max-rps", description = "at most this many requests per second per pod")
+    String maxRps;
+
+    Map<String, String> query(CommandLine cmd, String namespace) {
+        Map<String, String> q = new LinkedHashMap<>();
+        String kind;
+        String name;
+        if (resource.indexOf('/') < 0) { // "ns" alone or a bare namespace kind
+            kind = Kinds.canonical(cmd, resource);
+            name = "";
+        } else {
+            String[] ref = Kinds.ref(cmd, "RESOURCE", resource);
+            kind = ref[0];
+            name = ref[1];
+        }
+        q.put("namespace", kind.equals("namespace") ? name : namespace);
+        q.put("resource", kind);
+        q.put("name", name);
+        q.put("direction", direction);
+        q.put("method", method);
+        q.put("authority", authority);
+        q.put("path", path);
+        q.put("status", status);
+        q.put("peer", peer);
+        q.put("max_rps", maxRps);
+        return q;
+    }
+}
