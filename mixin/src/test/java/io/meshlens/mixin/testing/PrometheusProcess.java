@@ -58,6 +58,11 @@ public final class PrometheusProcess implements AutoCloseable {
                 "--enable-feature=native-histograms", "--rules.alert.resend-delay=1s"));
     }
 
+    /** Without native histograms: Prometheus asks for the text format and stores classic buckets. */
+    public static PrometheusProcess classic(String ip, Path dir, Path config) throws IOException {
+        return start("prometheus", ip, dir, List.of("--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data")));
+    }
+
     public static int freePort(String ip) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
             return s.getLocalPort();
