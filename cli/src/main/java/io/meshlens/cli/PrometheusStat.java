@@ -97,7 +97,8 @@ final class PrometheusStat {
                 r.put("rps", all == null ? 0 : all);
                 r.putNull("latency_p50_seconds").putNull("latency_p95_seconds").putNull("latency_p99_seconds");
             } else {
-                r.put("success_rate", ok.getOrDefault(key, 0.0) / all);
+                // Two rate() results extrapolate separately: clamp the ratio, as the dashboards do.
+                r.put("success_rate", Math.min(1.0, ok.getOrDefault(key, 0.0) / all));
                 r.put("rps", all);
                 number(r, "latency_p50_seconds", q[0].get(key));
                 number(r, "latency_p95_seconds", q[1].get(key));

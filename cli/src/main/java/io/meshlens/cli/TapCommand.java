@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.meshlens.cli.render.OutputFormat;
-import io.meshlens.cli.view.Json;
 import io.meshlens.cli.view.TapView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,7 +36,7 @@ public final class TapCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         AtomicLong seen = new AtomicLong();
-        Deadline.run(duration, () -> api.exporter().tap(tap.query(spec.commandLine(), api.namespace), e -> {
+        api.exporter().tap(tap.query(spec.commandLine(), api.namespace), e -> {
             if (api.output == OutputFormat.json) {
                 out.println(e.toString());
             } else {
@@ -45,7 +44,7 @@ public final class TapCommand implements Callable<Integer> {
             }
             out.flush();
             return max == 0 || seen.incrementAndGet() < max;
-        }));
+        }, duration);
         return 0;
     }
 }

@@ -34,10 +34,10 @@ public final class TopCommand implements Callable<Integer> {
     public Integer call() {
         TopTable table = new TopTable();
         AtomicLong seen = new AtomicLong();
-        Deadline.run(duration, () -> api.exporter().tap(tap.query(spec.commandLine(), api.namespace), e -> {
+        api.exporter().tap(tap.query(spec.commandLine(), api.namespace), e -> {
             table.add(e);
             return max == 0 || seen.incrementAndGet() < max;
-        }));
+        }, duration);
         table.print(api.output, spec.commandLine().getOut());
         return 0;
     }

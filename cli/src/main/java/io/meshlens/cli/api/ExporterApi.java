@@ -1,9 +1,6 @@
 package io.meshlens.cli.api;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,6 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,43 +56,96 @@ public final class ExporterApi {
     }
 
     /**
-     * Streams {@code /api/v1/tap}: calls {@code onEvent} for each event until it returns false,
-     * the stream ends, or the thread is interrupted.
+     * Streams {@code /api/v1/tap}: calls {@code onEvent} for each event (on the HTTP client's
+     * thread, one at a time) until it returns false, the stream ends, or {@code limit} passes
+     * (null: no limit). Asynchronous underneath, so that a deadline never waits on a blocked read.
      */
-    public void tap(Map<String, String> params, Predicate<JsonNode> onEvent) {
+    public void tap(Map<String, String> params, Predicate<JsonNode> onEvent, Duration limit) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        EventLines lines = new EventLines(onEvent, done);
         HttpRequest req = HttpRequest.newBuilder(uri("tap", params)).GET().build();
-        HttpResponse<InputStream> rsp;
+        CompletableFuture<HttpResponse<Void>> rsp = http.sendAsync(req, info -> info.statusCode() == 200
+                ? HttpResponse.BodySubscribers.fromLineSubscriber(lines, s -> (Void) null, StandardCharsets.UTF_8, "\n")
+                : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
+                    JsonNode err = parseOrNull(body);
+                    done.completeExceptionally(new ApiException("the exporter answered HTTP " + info.statusCode() + ": "
+                            + (err != null && err.has("error") ? err.get("error").asText() : body.strip())));
+                    return null;
+                }));
+        rsp.whenComplete((r, err) -> {
+            if (err != null) {
+                Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+                done.completeExceptionally(c instanceof IOException ? unreachable((IOException) c) : c);
+            } else {
+                done.complete(null);
+            }
+        });
         try {
-            rsp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(e);
+            if (limit == null) {
+                done.get();
+            } else {
+                done.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (TimeoutException e) {
+            // the requested duration is over
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new ApiException("tap stream from " + base + " broke: " + e.getCause(), e.getCause());
+        } finally {
+            lines.cancel();
+            rsp.cancel(true);
         }
-        try (InputStream in = rsp.body();
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            if (rsp.statusCode() != 200) {
-                StringBuilder b = new StringBuilder();
-                for (String l = r.readLine(); l != null; l = r.readLine()) {
-                    b.append(l);
-                }
-                JsonNode err = parseOrNull(b.toString());
-                throw new ApiException("the exporter answered HTTP " + rsp.statusCode() + ": "
-                        + (err != null && err.has("error") ? err.get("error").asText() : b.toString().strip()));
+    }
+
+    /** Parses each line of the tap stream into an event, asking for the next only when the last is handled. */
+    private static final class EventLines implements Flow.Subscriber<String> {
+        private final Predicate<JsonNode> onEvent;
+        private final CompletableFuture<Void> done;
+        private volatile Flow.Subscription subscription;
+
+        EventLines(Predicate<JsonNode> onEvent, CompletableFuture<Void> done) {
+            this.onEvent = onEvent;
+            this.done = done;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (done.isDone()) {
+                return;
             }
-            for (String line = r.readLine(); line != null; line = r.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode ev = parseOrNull(line);
-                if (ev != null && !onEvent.test(ev)) {
-                    return;
-                }
+            JsonNode ev = line.isBlank() ? null : parseOrNull(line);
+            if (ev != null && !onEvent.test(ev)) {
+                done.complete(null);
+                subscription.cancel();
+                return;
             }
-        } catch (IOException e) {
-            if (!Thread.currentThread().isInterrupted()) {
-                throw new ApiException("tap stream from " + base + " broke: " + e.getMessage(), e);
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+
+        void cancel() {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
             }
         }
     }

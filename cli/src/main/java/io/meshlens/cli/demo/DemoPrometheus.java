@@ -42,6 +42,13 @@ final class DemoPrometheus implements AutoCloseable {
     }
 
     static DemoPrometheus start(Path binary, Path workDir, InetSocketAddress listen, InetSocketAddress exporter, Path repo) {
+        // A Prometheus left over on this address would answer /-/ready for us: refuse instead.
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.bind(listen);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Prometheus: " + listen.getHostString() + ":" + listen.getPort()
+                    + " is in use (" + e.getMessage() + "); is another demo or Prometheus running?", e);
+        }
         try {
             List<String> rules = new ArrayList<>();
             for (String f : List.of("alerts/meshlens-rules.yaml", "alerts/meshlens-alerts.yaml")) {

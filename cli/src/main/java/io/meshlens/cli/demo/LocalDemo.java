@@ -39,6 +39,7 @@ public final class LocalDemo implements AutoCloseable {
     private RunningExporter exporter;
     private DemoPrometheus prometheus;
     private VoteBot bot;
+    private DemoPod botPod;
 
     /** What to start, and where. */
     public record Options(String prefix, boolean fixedPorts, double rate, boolean prometheus, Path repo) {
@@ -82,7 +83,7 @@ public final class LocalDemo implements AutoCloseable {
 
         // web reaches emoji and voting by their Service names through its own outbound proxy.
         DemoPod web = startWeb(p, appPort, emoji, voting, routes, o.fixedPorts());
-        DemoPod botPod = track(DemoPod.start(NAMESPACE, "vote-bot", "vote-bot-6d5c4b3a2-z9y8x", p + "4",
+        botPod = track(DemoPod.start(NAMESPACE, "vote-bot", "vote-bot-6d5c4b3a2-z9y8x", p + "4",
                 null, // vote-bot serves nothing
                 Map.of("web-svc.emojivoto", web.inbound()), routes, o.fixedPorts()));
 
@@ -145,6 +146,11 @@ public final class LocalDemo implements AutoCloseable {
 
     public boolean exporterReady() {
         return exporter.isReady();
+    }
+
+    /** vote-bot's outbound proxy: where a client standing in for the bot sends its requests. */
+    public InetSocketAddress botOutbound() {
+        return botPod.outbound();
     }
 
     public long requestsSent() {
