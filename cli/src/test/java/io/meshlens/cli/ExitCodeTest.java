@@ -60,4 +60,17 @@ class ExitCodeTest {
         assertThat(run("tap", "deploy/web", "--duration", "soon")).isEqualTo(2);
         assertThat(err.toString()).contains("--duration");
     }
+
+    @Test
+    void generateCheckFindsTheCommittedFilesUpToDate() {
+        // The mixin's own drift test covers content; this proves the command's wiring and exit code.
+        assertThat(run("generate", "--check", "..")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("rendered files are up to date");
+    }
+
+    @Test
+    void generateOutsideACheckoutIsUsageError() {
+        assertThat(run("generate", "--check", "src")).isEqualTo(2);
+        assertThat(err.toString()).contains("no jsonnet/mixin.libsonnet");
+    }
 }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import io.meshlens.exporter.ExporterConfig;
 import io.meshlens.exporter.collect.CollectionLoop;
 import io.meshlens.exporter.collect.Cycle;
+import io.meshlens.exporter.collect.ExporterMetrics;
 import io.meshlens.exporter.collect.SelfMetrics;
 import io.meshlens.exporter.collect.TargetState;
 import io.meshlens.exporter.discovery.StaticInventory;
@@ -75,7 +76,8 @@ public final class ExporterScale {
             long heapBefore = mem.getHeapMemoryUsage().getUsed();
             StaticInventory cluster = StaticInventory.load(inventory);
             LiveWindow live = new LiveWindow(config.liveRetention());
-            try (CollectionLoop loop = new CollectionLoop(config, cluster, new SelfMetrics(), live)) {
+            SelfMetrics self = new SelfMetrics();
+            try (CollectionLoop loop = new CollectionLoop(config, cluster, self, live)) {
                 for (int i = 0; i < WARMUP_CYCLES; i++) {
                     loop.cycle();
                 }
@@ -93,10 +95,8 @@ public final class ExporterScale {
                 long failures = 0;
                 for (TargetState t : c.targets().values()) {
                     failures += t.up() ? 0 : 1;
-                    for (var f : t.page()) {
-                        in += f.getMetricCount();
-                    }
                 }
+                in = (long) seriesIn(self);
                 long out = 0;
                 for (MetricSnapshot s : c.enriched()) {
                     out += s.getDataPoints().size();
@@ -124,6 +124,20 @@ public final class ExporterScale {
             }
             Files.delete(dir);
         }
+    }
+
+    /** The exporter's own count of series read in the last cycle ({@code meshlens_exporter_series{stage="in"}}). */
+    private static double seriesIn(SelfMetrics self) {
+        for (MetricSnapshot s : self.registry().scrape()) {
+            if (s.getMetadata().getPrometheusName().equals(ExporterMetrics.SERIES)) {
+                for (var d : s.getDataPoints()) {
+                    if ("in".equals(d.getLabels().get("stage"))) {
+                        return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) d).getValue();
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no " + ExporterMetrics.SERIES + "{stage=in}");
     }
 
     private static Process startFakes(int port, int targets) throws IOException {

@@ -29,7 +29,9 @@ import io.meshlens.exporter.enrich.ProxySeries;
 import io.meshlens.exporter.identity.IdentityResolver;
 import io.meshlens.exporter.live.LiveSnapshot;
 import io.meshlens.exporter.live.LiveWindow;
+import io.meshlens.exporter.scrape.ProtobufPage;
 import io.meshlens.exporter.scrape.ScrapeError;
+import io.meshlens.exporter.scrape.ScrapedPage;
 import io.meshlens.exporter.scrape.ScrapeException;
 import io.meshlens.exporter.scrape.Scraper;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
@@ -104,11 +106,11 @@ public final class CollectionLoop implements AutoCloseable {
     /** Runs one scrape cycle now, on the calling thread (the loop calls it; benchmarks too). */
     public void cycle() {
         List<PodInfo> due = due();
-        Map<String, CompletableFuture<List<MetricFamily>>> inflight = new LinkedHashMap<>();
+        Map<String, CompletableFuture<ScrapedPage>> inflight = new LinkedHashMap<>();
         for (PodInfo p : due) {
             permits.acquireUninterruptibly();
             long t0 = System.nanoTime();
-            CompletableFuture<List<MetricFamily>> f;
+            CompletableFuture<ScrapedPage> f;
             try {
                 f = scraper.scrape(p.ip(), p.adminPort());
             } catch (RuntimeException e) {
@@ -131,40 +133,53 @@ public final class CollectionLoop implements AutoCloseable {
         }
         long now = System.nanoTime();
         Map<String, TargetState> next = new HashMap<>();
-        for (PodInfo p : due) {
-            next.put(p.key(), outcome(p, inflight.get(p.key()), targets.get(p.key()), now));
-        }
-        targets = next;
-
         Aggregation agg = new Aggregation();
         IdentityResolver resolver = new IdentityResolver(cluster);
         int in = 0;
-        for (TargetState t : next.values()) {
-            if (!t.page().isEmpty()) {
-                in += Enricher.enrich(t.pod(), t.workload(), t.page(), resolver, agg);
+        for (PodInfo p : due) {
+            CompletableFuture<ScrapedPage> f = inflight.get(p.key());
+            TargetState t = outcome(p, f, targets.get(p.key()), now);
+            next.put(p.key(), t);
+            List<MetricFamily> page = t.up() ? f.join().families() : stalePage(t);
+            if (!page.isEmpty()) {
+                in += Enricher.enrich(t.pod(), t.workload(), page, resolver, agg);
             }
         }
+        targets = next;
         self.series(in, agg.seriesCount());
         latest = new Cycle(now, Map.copyOf(next), agg.toSnapshots(labelsCache));
         live.record(LiveSnapshot.of(now, agg));
     }
 
-    private TargetState outcome(PodInfo p, CompletableFuture<List<MetricFamily>> f, TargetState previous, long now) {
+    /** A down target's last good page, decoded again (rare: only while a target is failing). */
+    private List<MetricFamily> stalePage(TargetState t) {
+        if (t.lastPage().length == 0) {
+            return List.of();
+        }
+        try {
+            return ProtobufPage.parse(t.lastPage(), config.maxSeriesPerTarget(), t.pod().ip());
+        } catch (ScrapeException e) {
+            return List.of(); // it parsed when it arrived; cannot happen, but never worth failing a cycle
+        }
+    }
+
+    private TargetState outcome(PodInfo p, CompletableFuture<ScrapedPage> f, TargetState previous, long now) {
         var workload = cluster.workloadOf(p);
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            List<MetricFamily> page = f.join();
-            return new TargetState(p, workload, true, "", now, page, version(page));
+            ScrapedPage page = f.join();
+            return new TargetState(p, workload, true, "", now, page.raw(), page.series(), version(page.families()));
         }
         ScrapeException e = failure(f);
         self.scrapeFailed(e.reason());
         log.debug("scrape failed: {}", e.getMessage());
         boolean fresh = previous != null && previous.lastSuccessNanos() != 0 && now - previous.lastSuccessNanos() < staleAfterNanos;
         return new TargetState(p, workload, false, e.reason().label() + ": " + e.getMessage(),
-                previous == null ? 0 : previous.lastSuccessNanos(), fresh ? previous.page() : List.of(),
+                previous == null ? 0 : previous.lastSuccessNanos(), fresh ? previous.lastPage() : ScrapedPage.EMPTY.raw(),
+                fresh ? previous.series() : 0,
                 previous == null ? "" : previous.version());
     }
 
-    private ScrapeException failure(CompletableFuture<List<MetricFamily>> f) {
+    private ScrapeException failure(CompletableFuture<ScrapedPage> f) {
         if (!f.isDone()) {
             f.cancel(true);
             return new ScrapeException(ScrapeError.TIMEOUT, "no answer within the cycle's deadline");

@@ -44,7 +44,7 @@ public final class Scraper {
     }
 
     /** Scrapes {@code http://host:port/metrics}; completes with the page or a {@link ScrapeException}. */
-    public CompletableFuture<List<MetricFamily>> scrape(String host, int port) {
+    public CompletableFuture<ScrapedPage> scrape(String host, int port) {
         String target = Hosts.hostPort(host, port);
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + target + "/metrics"))
                 .header("Accept", ProtobufPage.ACCEPT).timeout(timeout).GET().build();
@@ -65,7 +65,7 @@ public final class Scraper {
                                 target + ": content-type '" + type + "' (expected: the protobuf exposition)"));
                     }
                     try {
-                        return ProtobufPage.parse(rsp.body(), maxSeries, target);
+                        return new ScrapedPage(rsp.body(), ProtobufPage.parse(rsp.body(), maxSeries, target));
                     } catch (ScrapeException e) {
                         throw new CompletionException(e);
                     }
