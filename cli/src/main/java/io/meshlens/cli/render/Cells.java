@@ -27,7 +27,7 @@ public final class Cells {
         if (ms >= 10_000) {
             return String.format(Locale.ROOT, "%.1fs", ms / 1000);
         }
-        if (ms < 1) {
+        if (ms < 0.95) { // would round to "1.0ms" otherwise
             return String.format(Locale.ROOT, "%.1fms", ms);
         }
         return String.format(Locale.ROOT, "%.0fms", ms);
