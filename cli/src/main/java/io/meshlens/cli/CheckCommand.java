@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * fails, listing every offending object.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check that meshlens can be installed (--pre) or that it is installed and healthy."})
+        description = {"Check that meshlens can be installed (--pre), that it is installed and healthy, "
+            + "or (--proxy) that every proxy the exporter sees is up, ready and current."})
 public final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,6 +31,16 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--meshlens-namespace"}, defaultValue = "meshlens", description = "namespace meshlens is installed in (default: ${DEFAULT-VALUE})")
     String namespace;
+
+    @Option(names = "--proxy", description = "check the data plane through the exporter (every proxy up, ready and current); works with the local demo")
+    boolean proxy;
+
+    @Option(names = "--api", paramLabel = "URL", defaultValue = "${env:MESHLENS_API:-" + ApiOptions.DEFAULT_API + "}",
+            description = "the exporter, for --proxy (default: $MESHLENS_API or ${DEFAULT-VALUE})")
+    java.net.URI api;
+
+    @Option(names = "--proxy-namespace", defaultValue = "", description = "with --proxy: only this namespace (default: all)")
+    String proxyNamespace;
 
     @Option(names = "--context", description = "kubeconfig context (default: the current one)")
     String context;
@@ -46,6 +57,12 @@ public final class CheckCommand implements Callable<Integer> {
         if (!output.equals("table") && !output.equals("json")) {
             spec.commandLine().getErr().println("meshlens check: -o " + output + " (expected: table or json)");
             return 2;
+        }
+        if (proxy) {
+            CheckReport report = ProxyCheck.run(new io.meshlens.cli.api.ExporterApi(api), proxyNamespace, expectedVersion);
+            out.print(output.equals("json") ? report.json() : report.text());
+            out.flush();
+            return report.ok() ? 0 : 1;
         }
         Config config = Config.autoConfigure(context);
         // A check should answer within seconds, not retry for a minute.

@@ -175,6 +175,20 @@ class DemoIT {
     }
 
     @Test
+    @Order(7)
+    void checkProxyPassesThenListsEveryStaleProxy() {
+        Result ok = cli("check", "--proxy", "--api", api);
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("√ every proxy is up and ready").contains("Status check results are √");
+
+        Result stale = cli("check", "--proxy", "--expected-version", "9.9.9", "--api", api);
+        assertThat(stale.exit()).isEqualTo(1);
+        // every out-of-date proxy is listed, not only the first
+        assertThat(stale.out()).contains("× every proxy is on 9.9.9").contains("emojivoto/web-").contains("emojivoto/emoji-")
+                .contains("emojivoto/voting-").contains("emojivoto/vote-bot-").contains("Status check results are ×");
+    }
+
+    @Test
     @Order(8)
     void statFromPrometheusAgreesWithTheLiveWindow() {
         URI prom = demo.prometheusUrl().orElseThrow(() -> new AssertionError(
