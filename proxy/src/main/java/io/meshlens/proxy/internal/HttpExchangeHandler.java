@@ -117,8 +117,52 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
 
     // ---------------------------------------------------------------- downstream events
 
+    /**
+     * Flush batching: while a read batch from the caller is being handled, writes to the upstream
+     * are only queued and flushed once in {@link #channelReadComplete}, so a request decoded into
+     * headers + last content costs one write syscall, not two. The same holds for the response
+     * (flushed on the upstream's read-complete, or at once with its last part).
+     */
+    private boolean inDownstreamRead;
+    private boolean upstreamFlushPending;
+    private boolean downstreamFlushPending;
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inDownstreamRead = true;
+        channelRead0(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inDownstreamRead = false;
+        if (upstreamFlushPending) {
+            upstreamFlushPending = false;
+            if (upstream != null) {
+                upstream.flush();
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flushUpstream() {
+        if (inDownstreamRead) {
+            upstreamFlushPending = true;
+        } else {
+            upstreamFlushPending = false;
+            upstream.flush();
+        }
+    }
+
+    /** Called by {@link UpstreamHandler} at the end of an upstream read batch. */
+    void onUpstreamReadComplete() {
+        if (downstreamFlushPending) {
+            downstreamFlushPending = false;
+            ctx.flush();
+        }
+    }
+
+    private void channelRead0(Object msg) {
         if (msg instanceof Http2ResetFrame) {
             ReferenceCountUtil.release(msg);
             if (active) {
@@ -363,7 +407,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
                 ReferenceCountUtil.release(m);
             }
         }
-        ch.flush();
+        flushUpstream();
         if (!requestDone) {
             // More body to come: ask the caller for it once the upstream accepted what we have.
             f.addListener((ChannelFuture w) -> {
@@ -428,7 +472,10 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
         if (last) {
             requestDone = true;
         }
-        ChannelFuture f = flush ? upstream.writeAndFlush(c) : upstream.write(c);
+        ChannelFuture f = upstream.write(c);
+        if (flush) {
+            flushUpstream();
+        }
         if (last) {
             f.addListener(this::onRequestEndWritten);
         } else if (flush) {
@@ -533,7 +580,14 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private void writeDownstream(Object msg, boolean last) {
-        ChannelFuture f = ctx.writeAndFlush(msg);
+        ChannelFuture f;
+        if (last) {
+            downstreamFlushPending = false;
+            f = ctx.writeAndFlush(msg);
+        } else {
+            downstreamFlushPending = true; // flushed when the upstream's read batch completes
+            f = ctx.write(msg);
+        }
         if (last) {
             f.addListener(this::onResponseEndWritten);
         } else {
@@ -725,7 +779,9 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
             return;
         }
         while (!active && !pending.isEmpty()) {
-            channelRead(ctx, pending.poll());
+            // outside a read batch (no read-complete follows): upstream writes flush at once
+            inDownstreamRead = false;
+            channelRead0(pending.poll());
         }
     }
 

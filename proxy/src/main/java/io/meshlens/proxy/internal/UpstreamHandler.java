@@ -33,6 +33,14 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        HttpExchangeHandler o = owner;
+        if (o != null) {
+            o.onUpstreamReadComplete();
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         HttpExchangeHandler o = owner;
         owner = null;
