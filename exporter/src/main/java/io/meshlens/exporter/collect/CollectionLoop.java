@@ -4,17 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,52 +103,90 @@ public final class CollectionLoop implements AutoCloseable {
         return out;
     }
 
-    /** Runs one scrape cycle now, on the calling thread (the loop calls it; benchmarks too). */
+    /**
+     * Runs one scrape cycle now, on the calling thread (the loop calls it; benchmarks too). Pages
+     * are enriched as they arrive, while later scrapes are still in flight: the decoded pages of
+     * a cycle are never all in memory at once (at 5,000 targets that alone was gigabytes), and
+     * enrichment overlaps the network wait.
+     */
     public void cycle() {
         List<PodInfo> due = due();
-        Map<String, CompletableFuture<ScrapedPage>> inflight = new LinkedHashMap<>();
-        for (PodInfo p : due) {
-            permits.acquireUninterruptibly();
-            long t0 = System.nanoTime();
-            CompletableFuture<ScrapedPage> f;
-            try {
-                f = scraper.scrape(p.ip(), p.adminPort());
-            } catch (RuntimeException e) {
-                permits.release();
-                f = CompletableFuture.failedFuture(new ScrapeException(ScrapeError.CONNECT, p.ip() + ": " + e));
-            }
-            inflight.put(p.key(), f.whenComplete((page, err) -> {
-                permits.release();
-                self.scraped((System.nanoTime() - t0) / 1e9);
-            }));
-        }
+        Map<String, PodInfo> byKey = new HashMap<>();
+        Map<String, CompletableFuture<ScrapedPage>> inflight = new HashMap<>();
+        BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
+        Pass pass = new Pass();
         try {
-            CompletableFuture.allOf(inflight.values().toArray(new CompletableFuture[0]))
-                    .get(config.scrapeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            for (PodInfo p : due) {
+                byKey.put(p.key(), p);
+                while (!permits.tryAcquire(5, TimeUnit.MILLISECONDS)) {
+                    drain(arrived, byKey, inflight, pass);
+                }
+                long t0 = System.nanoTime();
+                CompletableFuture<ScrapedPage> f;
+                try {
+                    f = scraper.scrape(p.ip(), p.adminPort());
+                } catch (RuntimeException e) {
+                    f = CompletableFuture.failedFuture(new ScrapeException(ScrapeError.CONNECT, p.ip() + ": " + e));
+                }
+                inflight.put(p.key(), f);
+                f.whenComplete((page, err) -> {
+                    permits.release();
+                    self.scraped((System.nanoTime() - t0) / 1e9);
+                    arrived.add(p.key());
+                });
+                drain(arrived, byKey, inflight, pass);
+            }
+            long waitUntil = System.nanoTime() + config.scrapeTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+            while (pass.next.size() < due.size()) {
+                long left = waitUntil - System.nanoTime();
+                String key = left <= 0 ? null : arrived.poll(left, TimeUnit.NANOSECONDS);
+                if (key == null) {
+                    break; // the rest time out below
+                }
+                handle(byKey.get(key), inflight.get(key), pass);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-            // individual failures are read per target below
         }
-        long now = System.nanoTime();
-        Map<String, TargetState> next = new HashMap<>();
-        Aggregation agg = new Aggregation();
-        IdentityResolver resolver = new IdentityResolver(cluster);
-        int in = 0;
         for (PodInfo p : due) {
-            CompletableFuture<ScrapedPage> f = inflight.get(p.key());
-            TargetState t = outcome(p, f, targets.get(p.key()), now);
-            next.put(p.key(), t);
-            List<MetricFamily> page = t.up() ? f.join().families() : stalePage(t);
-            if (!page.isEmpty()) {
-                in += Enricher.enrich(t.pod(), t.workload(), page, resolver, agg);
+            if (!pass.next.containsKey(p.key())) {
+                handle(p, inflight.get(p.key()), pass); // no answer in time: a timeout
             }
         }
-        targets = next;
-        self.series(in, agg.seriesCount());
-        latest = new Cycle(now, Map.copyOf(next), agg.toSnapshots(labelsCache));
-        live.record(LiveSnapshot.of(now, agg));
+        long now = System.nanoTime();
+        targets = pass.next;
+        self.series(pass.in, pass.agg.seriesCount());
+        latest = new Cycle(now, Map.copyOf(pass.next), pass.agg.toSnapshots(labelsCache));
+        live.record(LiveSnapshot.of(now, pass.agg));
+    }
+
+    /** What one cycle has gathered so far (loop thread only). */
+    private final class Pass {
+        final Map<String, TargetState> next = new HashMap<>();
+        final Aggregation agg = new Aggregation();
+        final IdentityResolver resolver = new IdentityResolver(cluster);
+        int in;
+    }
+
+    private void drain(BlockingQueue<String> arrived, Map<String, PodInfo> byKey,
+                       Map<String, CompletableFuture<ScrapedPage>> inflight, Pass pass) {
+        for (String key = arrived.poll(); key != null; key = arrived.poll()) {
+            handle(byKey.get(key), inflight.get(key), pass);
+        }
+    }
+
+    /** Records a target's outcome and enriches its page (or its last good one while it is failing). */
+    private void handle(PodInfo p, CompletableFuture<ScrapedPage> f, Pass pass) {
+        if (pass.next.containsKey(p.key())) {
+            return;
+        }
+        TargetState t = outcome(p, f, targets.get(p.key()), System.nanoTime());
+        pass.next.put(p.key(), t);
+        List<MetricFamily> page = t.up() ? f.join().families() : stalePage(t);
+        if (!page.isEmpty()) {
+            pass.in += Enricher.enrich(t.pod(), t.workload(), page, pass.resolver, pass.agg);
+        }
     }
 
     /** A down target's last good page, decoded again (rare: only while a target is failing). */
