@@ -315,8 +315,11 @@ class PrometheusDashboardsIT {
             JsonNode burn5m = run(p, "meshlens-slo", "availability burn rate", "A", web);
             assertThat(value(burn5m.get(0))).as(name(p)).isCloseTo((2.0 / 17) / 0.001, within((2.0 / 17) / 0.001 * 0.1));
             assertThat(value(run(p, "meshlens-slo", "Availability budget left", "A", web).get(0))).as(name(p)).isNegative();
-            // the latency SLO is met (the app answers well within 500ms): a full budget
-            assertThat(value(run(p, "meshlens-slo", "Latency budget left", "A", web).get(0))).as(name(p)).isCloseTo(1, within(0.01));
+            // the latency SLO is met (the app answers well within 500ms), so budget is left. Not
+            // asserted to be exactly full: a 99% objective over a few hundred requests is spent by
+            // a handful of requests stalled by a GC pause or a busy 2-core CI machine.
+            assertThat(value(run(p, "meshlens-slo", "Latency budget left", "A", web).get(0))).as(name(p))
+                    .isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
             // emoji is annotated: 99.5%, 300ms snapped down to the 0.25 bucket, over 7 days
             JsonNode emoji = run(p, "meshlens-slo", "Latency objective", "A", Map.of("namespace", Mesh.NAMESPACE, "workload", "emoji"));
             assertThat(emoji.get(0).path("metric").path("le").asText()).isEqualTo("0.25");
