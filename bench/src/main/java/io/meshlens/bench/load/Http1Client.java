@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -34,8 +33,11 @@ final class Http1Client implements LoadClient {
     private final ByteBuf request;
     private final ArrayDeque<Conn> idle = new ArrayDeque<>();
     private final ArrayDeque<Long> backlog = new ArrayDeque<>();
-    private final List<Channel> channels = new ArrayList<>();
+    private final List<Channel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong inFlight = new AtomicLong();
+    private final Bootstrap bootstrap;
+    private final InetSocketAddress addr;
+    private volatile boolean closing;
 
     Http1Client(EventLoopGroup group, URI uri, String authority, int connections, Results results)
             throws InterruptedException {
@@ -46,7 +48,7 @@ final class Http1Client implements LoadClient {
         request = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(
                 ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: meshlens-load\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII)));
-        InetSocketAddress addr = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
+        addr = new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort());
         Bootstrap b = new Bootstrap().group(loop).channel(Netty.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
@@ -55,6 +57,7 @@ final class Http1Client implements LoadClient {
                         ch.pipeline().addLast(new HttpResponseDecoder(), new Conn());
                     }
                 });
+        bootstrap = b;
         for (int i = 0; i < connections; i++) {
             Channel ch = b.connect(addr).sync().channel();
             channels.add(ch);
@@ -85,9 +88,29 @@ final class Http1Client implements LoadClient {
         return inFlight.get();
     }
 
+    /** A connection the server (or proxy) closed is replaced, so the pool keeps its size. */
+    private void replace() {
+        if (closing) {
+            return;
+        }
+        bootstrap.connect(addr).addListener((io.netty.channel.ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                Conn c = f.channel().pipeline().get(Conn.class);
+                channels.add(f.channel());
+                Long next = backlog.poll();
+                if (next != null) {
+                    c.send(next);
+                } else {
+                    idle.add(c);
+                }
+            }
+        });
+    }
+
     @Override
     public void close() {
-        for (Channel ch : channels) {
+        closing = true;
+        for (Channel ch : List.copyOf(channels)) {
             ch.close().syncUninterruptibly();
         }
     }
@@ -96,6 +119,7 @@ final class Http1Client implements LoadClient {
         private ChannelHandlerContext ctx;
         private long intended = -1;
         private boolean success;
+        private int status;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -110,12 +134,14 @@ final class Http1Client implements LoadClient {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpResponse r) {
-                success = r.status().code() < 300 && !r.decoderResult().isFailure();
+                status = r.decoderResult().isFailure() ? 0 : r.status().code();
+                success = status >= 200 && status < 300;
             }
             if (msg instanceof LastHttpContent) {
                 long t = intended;
                 intended = -1;
                 inFlight.decrementAndGet();
+                results.status(status);
                 results.completed(t, System.nanoTime(), success);
                 Long next = backlog.poll();
                 if (next != null) {
@@ -131,9 +157,12 @@ final class Http1Client implements LoadClient {
             idle.remove(this);
             if (intended >= 0) {
                 inFlight.decrementAndGet();
+                results.status(0);
                 results.failed(intended);
                 intended = -1;
             }
+            channels.remove(ctx.channel());
+            replace();
         }
 
         @Override

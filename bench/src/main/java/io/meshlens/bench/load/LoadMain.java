@@ -12,6 +12,8 @@ import io.netty.channel.EventLoopGroup;
  * errors (non-2xx, failed calls, connection errors, and requests unanswered 5 s after the end).
  */
 public final class LoadMain {
+    private static volatile String lastStatuses = "";
+
     private LoadMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -25,6 +27,7 @@ public final class LoadMain {
         }
         Results.Summary s = run(o);
         System.err.println("load " + o.protocol() + " " + o.url() + " @ " + o.rate() + "/s: " + s.human());
+        System.err.println("statuses: " + lastStatuses);
         System.out.println(o.tsv() ? s.tsv() : s.human());
     }
 
@@ -45,6 +48,7 @@ public final class LoadMain {
             while (client.inFlight() > 0 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(1_000_000);
             }
+            lastStatuses = results.statusCounts();
             return results.summary(o.duration().toNanos(), client.inFlight());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

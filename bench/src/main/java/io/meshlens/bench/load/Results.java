@@ -1,5 +1,6 @@
 package io.meshlens.bench.load;
 
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
@@ -16,6 +17,24 @@ public final class Results {
     private final LongAdder ok = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder windowCompleted = new LongAdder();
+    /** Every answer by status code (warm-up included), 0 = failed without one: for exact comparisons. */
+    private final AtomicLongArray statuses = new AtomicLongArray(600);
+
+    /** Counts one answer's status (any time, warm-up included); 0 for a request that got none. */
+    public void status(int code) {
+        statuses.incrementAndGet(code > 0 && code < 600 ? code : 0);
+    }
+
+    /** "200=N 500=N ... none=N" over the whole run. */
+    public String statusCounts() {
+        StringBuilder b = new StringBuilder();
+        for (int i = 1; i < 600; i++) {
+            if (statuses.get(i) > 0) {
+                b.append(i).append('=').append(statuses.get(i)).append(' ');
+            }
+        }
+        return b.append("none=").append(statuses.get(0)).toString();
+    }
 
     public Results(long windowStartNanos) {
         this.windowStart = windowStartNanos;

@@ -1,0 +1,50 @@
+# Shared helpers of bench/soak and bench/abuse (sourced). Expects ROOT and TMP set.
+PIDS=()
+log() { echo "bench: $*" >&2; }
+build_bench() {
+  if [[ -z "${SKIP_BUILD:-}" ]]; then
+    mvn -B -ntp -q install -DskipTests -pl proxy,bench -am >&2
+    mvn -B -ntp -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/bench.classpath >&2
+  fi
+  BENCH_CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/bench.classpath")"
+  PROXY_JAR=$ROOT/proxy/target/meshlens-proxy.jar
+}
+start_bg() { # start_bg NAME CMD... ; sets LAST_PID
+  "${@:2}" >"$TMP/$1.out" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+wait_port() {
+  for _ in $(seq 1 200); do
+    if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  log "nothing listens on $1:$2"; return 1
+}
+stop() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+cleanup() {
+  for p in "${PIDS[@]}"; do stop "$p"; done
+  rm -rf "$TMP"
+}
+rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' /proc/"$1"/status; }
+fds() { ls /proc/"$1"/fd | wc -l; }
+# The documented JVM flags (docs/performance.md)
+ML_JAVA_OPTS=${ML_JAVA_OPTS:-"-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC -XX:MaxDirectMemorySize=16m \
+ -XX:ReservedCodeCacheSize=20m -Xshare:off -Dio.netty.allocator.type=pooled \
+ -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7"}
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# responses by status code from a proxy's text /metrics: "200=N 502=N ..."
+proxy_statuses() { # proxy_statuses ADMIN_HOST:PORT DIRECTION
+  curl -s -m 5 "http://$1/metrics" | awk -v d="$2" '
+    /^meshlens_responses_total\{/ && index($0, "direction=\"" d "\"") {
+      match($0, /status_code="[0-9]*"/); s = substr($0, RSTART + 13, RLENGTH - 14); if (s == "") s = "none"
+      c[s] += $NF }
+    END { n = 0; for (k in c) keys[++n] = k; asort(keys)
+          for (i = 1; i <= n; i++) printf "%s%s=%d", (i > 1 ? " " : ""), keys[i], c[keys[i]]; print "" }'
+}

@@ -1,0 +1,71 @@
+package io.meshlens.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.grpc.Server;
+
+/** The generator against real servers on the bench loopback range (127.0.5.0/24). */
+class LoadMainTest {
+    private HttpServer http;
+    private Server grpc;
+
+    @AfterEach
+    void stop() {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (grpc != null) {
+            grpc.shutdownNow();
+        }
+    }
+
+    private String httpServer(int status) throws Exception {
+        http = HttpServer.create(new InetSocketAddress("127.0.5.20", 0), 100);
+        http.createContext("/", ex -> {
+            byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+            ex.sendResponseHeaders(status, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.start();
+        return "http://127.0.5.20:" + http.getAddress().getPort() + "/";
+    }
+
+    @Test
+    void http1SendsAtTheFixedRateAndCountsSuccesses() throws Exception {
+        String url = httpServer(200);
+        Results.Summary s = LoadMain.run(LoadOptions.parse("--url", url, "--rate", "400", "--duration", "1s",
+                "--warmup", "250ms", "--connections", "4"));
+        assertThat(s.sent()).isEqualTo(500); // 400/s over 1.25 s, warm-up included
+        assertThat(s.ok()).isEqualTo(400);
+        assertThat(s.errors()).isZero();
+        assertThat(s.achievedRate()).isEqualTo(400.0);
+        assertThat(s.p50()).isPositive().isLessThan(s.max() + 1);
+    }
+
+    @Test
+    void http1CountsNon2xxAsErrors() throws Exception {
+        String url = httpServer(503);
+        Results.Summary s = LoadMain.run(LoadOptions.parse("--url", url, "--rate", "200", "--duration", "500ms",
+                "--warmup", "0ms", "--connections", "2"));
+        assertThat(s.ok()).isZero();
+        assertThat(s.errors()).isEqualTo(100);
+    }
+
+    @Test
+    void grpcUnaryCallsAnEchoServer() throws Exception {
+        grpc = GrpcEchoServer.start(new InetSocketAddress("127.0.5.21", 0));
+        Results.Summary s = LoadMain.run(LoadOptions.parse("--url", "http://127.0.5.21:" + grpc.getPort() + "/",
+                "--protocol", "grpc", "--rate", "300", "--duration", "1s", "--warmup", "200ms"));
+        assertThat(s.ok()).isEqualTo(300);
+        assertThat(s.errors()).isZero();
+    }
+}
