@@ -39,12 +39,13 @@ ML_JAVA_OPTS=${ML_JAVA_OPTS:-"-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC -
  -XX:ReservedCodeCacheSize=20m -Xshare:off -Dio.netty.allocator.type=pooled \
  -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# responses by status code from a proxy's text /metrics: "200=N 502=N ..."
+# responses by status code from a proxy's text /metrics: "200=N 502=N ..." (sorted like norm_counts)
 proxy_statuses() { # proxy_statuses ADMIN_HOST:PORT DIRECTION
   curl -s -m 5 "http://$1/metrics" | awk -v d="$2" '
     /^meshlens_responses_total\{/ && index($0, "direction=\"" d "\"") {
       match($0, /status_code="[0-9]*"/); s = substr($0, RSTART + 13, RLENGTH - 14); if (s == "") s = "none"
       c[s] += $NF }
-    END { n = 0; for (k in c) keys[++n] = k; asort(keys)
-          for (i = 1; i <= n; i++) printf "%s%s=%d", (i > 1 ? " " : ""), keys[i], c[keys[i]]; print "" }'
+    END { for (k in c) printf "%s=%d\n", k, c[k] }' | norm_counts
 }
+# "a=1 b=2" or one per line -> one sorted line, zero counts dropped
+norm_counts() { tr ' ' '\n' | grep -v -e '^$' -e '=0$' | sort | paste -sd' ' -; }
