@@ -120,6 +120,7 @@ final class Http1Client implements LoadClient {
         private long intended = -1;
         private boolean success;
         private int status;
+        private boolean keepAlive = true;
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -135,6 +136,7 @@ final class Http1Client implements LoadClient {
         protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
             if (msg instanceof HttpResponse r) {
                 status = r.decoderResult().isFailure() ? 0 : r.status().code();
+                keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(r);
                 success = status >= 200 && status < 300;
             }
             if (msg instanceof LastHttpContent) {
@@ -143,6 +145,11 @@ final class Http1Client implements LoadClient {
                 inFlight.decrementAndGet();
                 results.status(status);
                 results.completed(t, System.nanoTime(), success);
+                if (!keepAlive) {
+                    // the server closes this connection (Connection: close): never reuse it
+                    ctx.close(); // channelInactive replaces it
+                    return;
+                }
                 Long next = backlog.poll();
                 if (next != null) {
                     send(next);
