@@ -148,9 +148,13 @@ class Http1ProxyTest {
             }
         }
         assertThat(got).isEqualTo(n);
-        PromText m = Proxies.scrape(proxy);
-        assertThat(m.sum("meshlens_request_bytes_total", Map.of("direction", "inbound"))).isEqualTo(big.length);
-        assertThat(m.sum("meshlens_response_bytes_total", Map.of("direction", "inbound"))).isEqualTo(big.length + n);
+        // The exchange is recorded when the proxy's last write completes, which can be just after
+        // the client has read the last byte: wait for the record, then require exact counts.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            PromText m = Proxies.scrape(proxy);
+            assertThat(m.sum("meshlens_request_bytes_total", Map.of("direction", "inbound"))).isEqualTo(big.length);
+            assertThat(m.sum("meshlens_response_bytes_total", Map.of("direction", "inbound"))).isEqualTo(big.length + n);
+        });
     }
 
     @Test
