@@ -1,31 +1,16 @@
 package io.meshlens.cli;
 
-import java.util.Locale;
-import java.util.Map;
-
+import io.meshlens.exporter.api.ResourceKind;
 import picocli.CommandLine.ParameterException;
 
-/** Resource kinds as users type them ({@code deploy}, {@code sts}, {@code po}...) and as labels spell them. */
+/** Resource kinds as users type them, through the exporter API's own alias table (one list for both). */
 final class Kinds {
-    private static final Map<String, String> CANONICAL = Map.ofEntries(
-            Map.entry("deploy", "deployment"), Map.entry("deployment", "deployment"), Map.entry("deployments", "deployment"),
-            Map.entry("sts", "statefulset"), Map.entry("statefulset", "statefulset"), Map.entry("statefulsets", "statefulset"),
-            Map.entry("ds", "daemonset"), Map.entry("daemonset", "daemonset"), Map.entry("daemonsets", "daemonset"),
-            Map.entry("job", "job"), Map.entry("jobs", "job"),
-            Map.entry("cj", "cronjob"), Map.entry("cronjob", "cronjob"), Map.entry("cronjobs", "cronjob"),
-            Map.entry("po", "pod"), Map.entry("pod", "pod"), Map.entry("pods", "pod"),
-            Map.entry("ns", "namespace"), Map.entry("namespace", "namespace"), Map.entry("namespaces", "namespace"));
-
     private Kinds() {}
 
     /** {@code deploy} -> {@code deployment}; a clear usage error for anything else. */
     static String canonical(picocli.CommandLine cmd, String typed) {
-        String k = CANONICAL.get(typed.toLowerCase(Locale.ROOT));
-        if (k == null) {
-            throw new ParameterException(cmd, "unknown resource kind '" + typed
-                    + "' (expected: deploy, sts, ds, job, cronjob, pod or ns)");
-        }
-        return k;
+        return ResourceKind.lookup(typed).map(ResourceKind::kind).orElseThrow(() -> new ParameterException(cmd,
+                "unknown resource kind '" + typed + "' (expected: deploy, sts, ds, rs, job, cronjob, pod or ns)"));
     }
 
     /** {@code deploy/web} -> {kind, name}. */

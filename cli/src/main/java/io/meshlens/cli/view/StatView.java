@@ -25,8 +25,7 @@ public final class StatView {
                         ? new Table("NAMESPACE", "NAME", "MESHED", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "TCP_CONN")
                         : new Table("NAME", "MESHED", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "TCP_CONN");
         for (JsonNode r : stat.path("rows")) {
-            String name = r.path("kind").asText().equals("namespace") ? r.path("name").asText()
-                    : r.path("name").asText();
+            String name = r.path("name").asText();
             String meshed = r.path("meshed_pods").asLong() + "/" + r.path("total_pods").asLong();
             String[] common = {meshed, Cells.percent(r.get("success_rate")), Cells.rps(r.get("rps")),
                 Cells.latency(r.get("latency_p50_seconds")), Cells.latency(r.get("latency_p95_seconds")),

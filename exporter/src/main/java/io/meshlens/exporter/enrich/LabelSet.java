@@ -2,8 +2,6 @@ package io.meshlens.exporter.enrich;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -32,12 +30,6 @@ public final class LabelSet implements Comparable<LabelSet> {
         this.names = names;
         this.values = values;
         this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
-    }
-
-    public static LabelSet of(Map<String, String> labels) {
-        TreeMap<String, String> sorted = new TreeMap<>(labels);
-        String[] names = sorted.keySet().toArray(new String[0]);
-        return new LabelSet(NAME_SETS.computeIfAbsent(List.of(names), k -> names), canonical(sorted.values().toArray(new String[0])));
     }
 
     /** Starts a label set of about {@code expected} labels (cheaper than a map on the hot path). */
