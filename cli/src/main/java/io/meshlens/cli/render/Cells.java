@@ -48,6 +48,17 @@ public final class Cells {
         return String.format(Locale.ROOT, "%.0fB/s", b);
     }
 
+    /**
+     * A workload as {@code kind/name} from an API row's {@code <side>_kind} and
+     * {@code <side>_workload} fields ({@code side} is {@code src} or {@code dst}); {@code unknown}
+     * when the row names no workload.
+     */
+    public static String workload(JsonNode row, String side, String unknown) {
+        String name = row.path(side + "_workload").asText();
+        String kind = row.path(side + "_kind").asText();
+        return name.isEmpty() ? unknown : kind.isEmpty() ? name : kind + "/" + name;
+    }
+
     public static String integer(JsonNode v) {
         return missing(v) ? "-" : String.valueOf(v.asLong());
     }

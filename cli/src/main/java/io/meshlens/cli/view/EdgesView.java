@@ -22,8 +22,8 @@ public final class EdgesView {
                 ? new Table("SRC", "DST", "SRC_NS", "DST_NS", "RPS", "SUCCESS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99")
                 : new Table("SRC", "DST", "SRC_NS", "DST_NS", "RPS", "SUCCESS");
         for (JsonNode r : edges.path("rows")) {
-            String src = ref(r, "src");
-            String dst = ref(r, "dst");
+            String src = Cells.workload(r, "src", "-");
+            String dst = Cells.workload(r, "dst", "-");
             String[] base = {src, dst, Cells.text(r.get("src_namespace")), Cells.text(r.get("dst_namespace")),
                 Cells.rps(r.get("rps")), Cells.percent(r.get("success_rate"))};
             if (wide) {
@@ -41,9 +41,4 @@ public final class EdgesView {
         t.print(out);
     }
 
-    private static String ref(JsonNode r, String side) {
-        String kind = r.path(side + "_kind").asText();
-        String name = r.path(side + "_workload").asText();
-        return kind.isEmpty() ? name : kind + "/" + name;
-    }
 }

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meshlens.cli.render.Cells;
+
 /**
  * One tap event as one line, close to {@code linkerd viz tap}:
  * <pre>
@@ -44,7 +46,7 @@ public final class TapView {
             b.append(" error=").append(error);
         }
         if (wide) {
-            b.append(" src_res=").append(res(e, "src")).append(" dst_res=").append(res(e, "dst"))
+            b.append(" src_res=").append(Cells.workload(e, "src", "-")).append(" dst_res=").append(Cells.workload(e, "dst", "-"))
                     .append(" pod=").append(e.path("namespace").asText()).append('/').append(e.path("pod").asText());
         }
         return b.toString();
@@ -60,11 +62,6 @@ public final class TapView {
         }
     }
 
-    private static String res(JsonNode e, String side) {
-        String kind = e.path(side + "_kind").asText();
-        String name = e.path(side + "_workload").asText();
-        return name.isEmpty() ? "-" : kind.isEmpty() ? name : kind + "/" + name;
-    }
 
     private static String micros(double seconds) {
         return String.format(Locale.ROOT, "%d", Math.round(seconds * 1e6));

@@ -35,7 +35,7 @@ public final class TopTable {
                 break;
             case "end": {
                 Double latency = latencyById.remove(id);
-                List<String> key = List.of(res(e, "src"), res(e, "dst"), e.path("method").asText(), e.path("path").asText());
+                List<String> key = List.of(Cells.workload(e, "src", e.path("src").asText()), Cells.workload(e, "dst", e.path("dst").asText()), e.path("method").asText(), e.path("path").asText());
                 Path p = paths.computeIfAbsent(key, k -> new Path());
                 p.count++;
                 p.successes += success(e) ? 1 : 0;
@@ -89,11 +89,6 @@ public final class TopTable {
         }
     }
 
-    private static String res(JsonNode e, String side) {
-        String name = e.path(side + "_workload").asText();
-        String kind = e.path(side + "_kind").asText();
-        return name.isEmpty() ? e.path(side).asText() : kind.isEmpty() ? name : kind + "/" + name;
-    }
 
     private static final class Path {
         long count;
