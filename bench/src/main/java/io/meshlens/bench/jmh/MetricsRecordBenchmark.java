@@ -14,17 +14,25 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import io.meshlens.proxy.ProxyConfig;
+import io.meshlens.proxy.metrics.MeshlensMetrics;
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.EdgeMetrics;
 import io.meshlens.proxy.metrics.Protocol;
 import io.meshlens.proxy.metrics.ProxyError;
 import io.meshlens.proxy.metrics.ProxyMetrics;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Histogram;
 
 /**
  * Recording one response into the proxy's metrics, as the data path does it: the label lookup
  * (direction, protocol, authority, route, peer -> edge), the request counter, the response
  * counter for (status, grpc status, error), the latency histogram (classic + native buckets) and
  * the byte counters. Target (issue 3): <= 100 ns and 0 B/op with {@code -prof gc}.
+ *
+ * <p>{@code clientJavaHistogram} is the baseline for the histogram alone: one observation into
+ * client_java's {@code Histogram} configured as the proxy's was before it got its own
+ * ({@code LatencyHistogram}: classic buckets + native, 160 buckets max), so that one run shows
+ * both side by side.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +47,7 @@ public class MetricsRecordBenchmark {
     private String route;
     private String peer;
     private long latency;
+    private DistributionDataPoint clientJava;
 
     @Setup
     public void setup() {
@@ -48,6 +57,19 @@ public class MetricsRecordBenchmark {
         route = "default";
         peer = metrics.limitPeer(new String("10.0.0.7"));
         cached = metrics.edge(Direction.INBOUND, Protocol.HTTP1, authority, route, peer);
+        clientJava = Histogram.builder().name("baseline_latency_seconds").help("baseline")
+                              .labelNames("direction", "classification")
+                              .classicUpperBounds(MeshlensMetrics.LATENCY_BUCKETS)
+                              .nativeMaxNumberOfBuckets(160).withoutExemplars().build()
+                              .labelValues("inbound", "success");
+    }
+
+    /** Baseline: one observation into client_java's Histogram (the proxy's histogram until now). */
+    @Benchmark
+    public DistributionDataPoint clientJavaHistogram() {
+        latency = (latency + 7919) & 0xFFFFF;
+        clientJava.observe((100_000 + latency) / 1e9);
+        return clientJava;
     }
 
     /** Label lookup + request + response, the full per-request cost when the edge changes. */

@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.meshlens.proxy.ProxyConfig;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
-import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 
 /**
  * The data points of one edge (direction, protocol, authority, route, peer), resolved once and
@@ -28,8 +27,8 @@ public final class EdgeMetrics {
     private final CounterDataPoint requests;
     private final CounterDataPoint requestBytes;
     private final CounterDataPoint responseBytes;
-    private final DistributionDataPoint latencySuccess;
-    private final DistributionDataPoint latencyFailure;
+    private final LatencyHistogram latencySuccess;
+    private final LatencyHistogram latencyFailure;
     private final AtomicReferenceArray<AtomicReferenceArray<CounterDataPoint>> responses =
             new AtomicReferenceArray<>(STATUS_LABELS.length);
 
@@ -39,8 +38,8 @@ public final class EdgeMetrics {
         requests = owner.requests.labelValues(labels);
         requestBytes = owner.requestBytes.labelValues(labels);
         responseBytes = owner.responseBytes.labelValues(labels);
-        latencySuccess = owner.latency.labelValues(labels[0], labels[1], labels[2], labels[3], labels[4], "success");
-        latencyFailure = owner.latency.labelValues(labels[0], labels[1], labels[2], labels[3], labels[4], "failure");
+        latencySuccess = owner.latency.histogram(labels[0], labels[1], labels[2], labels[3], labels[4], "success");
+        latencyFailure = owner.latency.histogram(labels[0], labels[1], labels[2], labels[3], labels[4], "failure");
     }
 
     /** Counts a request whose headers arrived. */
@@ -79,7 +78,7 @@ public final class EdgeMetrics {
             byStatus.set(idx, dp);
         }
         dp.inc();
-        (failure ? latencyFailure : latencySuccess).observe(latencyNanos / 1e9);
+        (failure ? latencyFailure : latencySuccess).observe(latencyNanos);
         if (reqBytes > 0) {
             requestBytes.inc(reqBytes);
         }

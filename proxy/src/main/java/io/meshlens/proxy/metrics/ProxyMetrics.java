@@ -13,7 +13,6 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -29,7 +28,7 @@ public final class ProxyMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     final Counter requests;
     final Counter responses;
-    final Histogram latency;
+    final LatencyHistograms latency;
     final Counter requestBytes;
     final Counter responseBytes;
     final Counter tcpOpened;
@@ -54,13 +53,8 @@ public final class ProxyMetrics {
         this.config = requireNonNull(config, "config");
         requests = counter(MeshlensMetrics.REQUESTS);
         responses = counter(MeshlensMetrics.RESPONSES);
-        latency = Histogram.builder().name(MeshlensMetrics.RESPONSE_LATENCY.metricName())
-                           .help(MeshlensMetrics.RESPONSE_LATENCY.help())
-                           .labelNames(MeshlensMetrics.RESPONSE_LATENCY.labelArray())
-                           .classicUpperBounds(MeshlensMetrics.LATENCY_BUCKETS)
-                           .nativeMaxNumberOfBuckets(160)
-                           .withoutExemplars()
-                           .register(registry);
+        latency = new LatencyHistograms();
+        registry.register(latency);
         requestBytes = counter(MeshlensMetrics.REQUEST_BYTES);
         responseBytes = counter(MeshlensMetrics.RESPONSE_BYTES);
         tcpOpened = counter(MeshlensMetrics.TCP_OPENED);
