@@ -2,6 +2,7 @@ package io.meshlens.exporter.collect;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,18 +25,14 @@ import io.meshlens.exporter.discovery.Cluster;
 import io.meshlens.exporter.discovery.PodInfo;
 import io.meshlens.exporter.enrich.Aggregation;
 import io.meshlens.exporter.enrich.Enricher;
-import io.meshlens.exporter.enrich.LabelsCache;
-import io.meshlens.exporter.enrich.ProxySeries;
+import io.meshlens.exporter.enrich.TargetSeries;
 import io.meshlens.exporter.identity.IdentityResolver;
 import io.meshlens.exporter.live.LiveSnapshot;
 import io.meshlens.exporter.live.LiveWindow;
-import io.meshlens.exporter.scrape.ProtobufPage;
 import io.meshlens.exporter.scrape.ScrapeError;
 import io.meshlens.exporter.scrape.ScrapedPage;
 import io.meshlens.exporter.scrape.ScrapeException;
 import io.meshlens.exporter.scrape.Scraper;
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
 
 /**
  * The scrape loop: every interval, scrape each meshed pod this exporter is responsible for
@@ -57,7 +54,10 @@ public final class CollectionLoop implements AutoCloseable {
     private final long staleAfterNanos;
     private Map<String, TargetState> targets = new HashMap<>(); // loop thread only
     private volatile Cycle latest = Cycle.NONE;
-    private final LabelsCache labelsCache = new LabelsCache(); // loop thread only
+    /** The output, kept across cycles so a steady cycle only adds numbers into existing series (loop thread only). */
+    private final Aggregation agg = new Aggregation();
+    /** Per target, what its last page resolved to (loop thread only). */
+    private Map<String, TargetSeries> known = new HashMap<>();
 
     public CollectionLoop(ExporterConfig config, Cluster cluster, SelfMetrics self, LiveWindow live) {
         this.config = requireNonNull(config, "config");
@@ -115,6 +115,7 @@ public final class CollectionLoop implements AutoCloseable {
         Map<String, CompletableFuture<ScrapedPage>> inflight = new HashMap<>();
         BlockingQueue<String> arrived = new LinkedBlockingQueue<>();
         Pass pass = new Pass();
+        agg.beginCycle();
         try {
             for (PodInfo p : due) {
                 byKey.put(p.key(), p);
@@ -156,15 +157,16 @@ public final class CollectionLoop implements AutoCloseable {
         }
         long now = System.nanoTime();
         targets = pass.next;
-        self.series(pass.in, pass.agg.seriesCount());
-        latest = new Cycle(now, Map.copyOf(pass.next), pass.agg.toSnapshots(labelsCache));
-        live.record(LiveSnapshot.of(now, pass.agg));
+        known = pass.known;
+        self.series(pass.in, agg.seriesCount());
+        latest = new Cycle(now, Map.copyOf(pass.next), agg.toSnapshots());
+        live.record(LiveSnapshot.of(now, agg));
     }
 
     /** What one cycle has gathered so far (loop thread only). */
     private final class Pass {
         final Map<String, TargetState> next = new HashMap<>();
-        final Aggregation agg = new Aggregation();
+        final Map<String, TargetSeries> known = new HashMap<>();
         final IdentityResolver resolver = new IdentityResolver(cluster);
         int in;
     }
@@ -183,21 +185,17 @@ public final class CollectionLoop implements AutoCloseable {
         }
         TargetState t = outcome(p, f, targets.get(p.key()), System.nanoTime());
         pass.next.put(p.key(), t);
-        List<MetricFamily> page = t.up() ? f.join().families() : stalePage(t);
-        if (!page.isEmpty()) {
-            pass.in += Enricher.enrich(t.pod(), t.workload(), page, pass.resolver, pass.agg);
+        byte[] page = t.lastPage(); // this scrape's page, or while it is failing, the last good one
+        if (page.length == 0) {
+            return;
         }
-    }
-
-    /** A down target's last good page, decoded again (rare: only while a target is failing). */
-    private List<MetricFamily> stalePage(TargetState t) {
-        if (t.lastPage().length == 0) {
-            return List.of();
-        }
+        TargetSeries series = known.getOrDefault(p.key(), new TargetSeries());
+        pass.known.put(p.key(), series);
         try {
-            return ProtobufPage.parse(t.lastPage(), config.maxSeriesPerTarget(), t.pod().ip());
-        } catch (ScrapeException e) {
-            return List.of(); // it parsed when it arrived; cannot happen, but never worth failing a cycle
+            pass.in += Enricher.enrich(t.pod(), t.workload(), page, series, pass.resolver, agg);
+        } catch (IOException | RuntimeException e) {
+            // Checked when it arrived, so this cannot happen; one page is never worth failing a cycle.
+            log.warn("enriching {} failed", p.key(), e);
         }
     }
 
@@ -205,7 +203,7 @@ public final class CollectionLoop implements AutoCloseable {
         var workload = cluster.workloadOf(p);
         if (f.isDone() && !f.isCompletedExceptionally()) {
             ScrapedPage page = f.join();
-            return new TargetState(p, workload, true, "", now, page.raw(), page.series(), version(page.families()));
+            return new TargetState(p, workload, true, "", now, page.raw(), page.series(), page.version());
         }
         ScrapeException e = failure(f);
         self.scrapeFailed(e.reason());
@@ -229,22 +227,6 @@ public final class CollectionLoop implements AutoCloseable {
             Throwable c = e.getCause() != null ? e.getCause() : e;
             return c instanceof ScrapeException ? (ScrapeException) c : new ScrapeException(ScrapeError.CONNECT, String.valueOf(c));
         }
-    }
-
-    /** The proxy's self-reported version, from {@code meshlens_proxy_info{version}}. */
-    private static String version(List<MetricFamily> page) {
-        for (MetricFamily f : page) {
-            if (f.getName().equals(ProxySeries.PROXY_INFO + "_info")) {
-                for (Metrics.Metric m : f.getMetricList()) {
-                    for (Metrics.LabelPair lp : m.getLabelList()) {
-                        if ("version".equals(lp.getName())) {
-                            return lp.getValue();
-                        }
-                    }
-                }
-            }
-        }
-        return "";
     }
 
     @Override

@@ -14,57 +14,71 @@ import static io.meshlens.exporter.identity.IdentityLabels.SRC_WORKLOAD;
 import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD;
 import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD_KIND;
 
-import java.util.List;
+import java.io.IOException;
 
 import io.meshlens.exporter.discovery.PodInfo;
 import io.meshlens.exporter.discovery.WorkloadRef;
 import io.meshlens.exporter.identity.IdentityResolver;
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
+import io.meshlens.exporter.scrape.PageReader;
 
 /**
  * Turns one proxy's page into enriched series: the reporting pod's identity is added to every
  * series, and on series that carry a {@code peer} the peer is replaced by the workload on the
  * other side ({@code src_*} for inbound, {@code dst_*} for outbound). Series that become
  * identical are summed by the {@link Aggregation}.
+ *
+ * <p>The page is walked in place ({@link PageReader}); a series the target's {@link TargetSeries}
+ * already knows (same label bytes, same identities) goes straight to its output series, and only
+ * a new one has its labels decoded and resolved.
  */
 public final class Enricher {
     private Enricher() {}
 
-    /** Adds a page to the cycle's aggregation; returns how many input series it held. */
-    public static int enrich(PodInfo pod, WorkloadRef workload, List<MetricFamily> page, IdentityResolver resolver,
-                             Aggregation out) {
+    /**
+     * Adds a page (already checked by {@code ProtobufPage.check}) to the cycle's aggregation.
+     *
+     * @return how many input series it held
+     * @throws IOException if the page is not a protobuf exposition after all (then some of its
+     *     series may have been added)
+     */
+    public static int enrich(PodInfo pod, WorkloadRef workload, byte[] page, TargetSeries known, IdentityResolver resolver,
+                             Aggregation out) throws IOException {
+        known.revalidate(pod, workload, resolver);
+        TargetSeries.Page families = known.page();
+        PageReader r = new PageReader(page);
+        String[] label = new String[2];
         int in = 0;
-        for (MetricFamily f : page) {
-            FamilyType type = typeOf(f);
-            FamilyAcc family = out.family(baseName(f.getName(), type), type, f.getHelp());
-            if (family == null) {
-                continue;
-            }
-            for (Metrics.Metric m : f.getMetricList()) {
-                in++;
-                LabelSet labels = labels(pod, workload, m, resolver);
-                switch (type) {
-                    case COUNTER: family.addValue(labels, m.getCounter().getValue()); break;
-                    case GAUGE: family.addValue(labels, m.getGauge().getValue()); break;
-                    case INFO: family.addValue(labels, 1); break;
-                    case HISTOGRAM: family.addHistogram(labels, m.getHistogram()); break;
-                    case SUMMARY: family.addSummary(labels, m.getSummary()); break;
-                    default: family.addValue(labels, m.getUntyped().getValue()); break;
+        while (r.nextFamily()) {
+            TargetSeries.Family f = families.family(r);
+            FamilyType type = typeOf(f.type(), f.name);
+            FamilyAcc family = out.family(baseName(f.name, type), type, f.help);
+            if (family != null) {
+                while (r.nextMetric()) {
+                    in++;
+                    OutputSeries s = f.known(r, family);
+                    if (s == null) {
+                        s = family.series(labels(pod, workload, r, label, resolver, known));
+                        f.resolved(r, s);
+                    }
+                    family.add(s, r.values());
                 }
             }
+            f.endSeries();
         }
+        families.end();
         return in;
     }
 
-    private static LabelSet labels(PodInfo pod, WorkloadRef workload, Metrics.Metric m, IdentityResolver resolver) {
-        LabelSet.Builder labels = LabelSet.builder(m.getLabelCount() + 10);
+    private static LabelSet labels(PodInfo pod, WorkloadRef workload, PageReader r, String[] label, IdentityResolver resolver,
+                                   TargetSeries known) throws IOException {
+        LabelSet.Builder labels = LabelSet.builder(r.labelCount() + 10);
         String peer = null;
-        for (Metrics.LabelPair lp : m.getLabelList()) {
-            if (PEER.equals(lp.getName())) {
-                peer = lp.getValue();
+        for (int i = 0; i < r.labelCount(); i++) {
+            r.label(i, label);
+            if (PEER.equals(label[0])) {
+                peer = label[1];
             } else {
-                labels.put(lp.getName(), lp.getValue());
+                labels.put(label[0], label[1]);
             }
         }
         labels.put(NAMESPACE, pod.namespace());
@@ -75,6 +89,7 @@ public final class Enricher {
             boolean outbound = "outbound".equals(labels.get(DIRECTION, ""));
             String authority = labels.get(AUTHORITY, "");
             WorkloadRef other = resolver.resolve(peer, authority, outbound, pod.namespace());
+            known.resolved(peer, authority, outbound, other);
             WorkloadRef src = outbound ? workload : other;
             WorkloadRef dst = outbound ? other : workload;
             labels.put(SRC_NAMESPACE, src.namespace());
@@ -87,12 +102,13 @@ public final class Enricher {
         return labels.build();
     }
 
-    static FamilyType typeOf(MetricFamily f) {
-        switch (f.getType()) {
-            case COUNTER: return FamilyType.COUNTER;
-            case GAUGE: return f.getName().endsWith("_info") ? FamilyType.INFO : FamilyType.GAUGE;
-            case HISTOGRAM: return FamilyType.HISTOGRAM;
-            case SUMMARY: return FamilyType.SUMMARY;
+    /** The exposed type of a family: {@code MetricType} number and name (gauges named {@code *_info} are info). */
+    static FamilyType typeOf(int metricType, String name) {
+        switch (metricType) {
+            case PageReader.COUNTER: return FamilyType.COUNTER;
+            case PageReader.GAUGE: return name.endsWith("_info") ? FamilyType.INFO : FamilyType.GAUGE;
+            case PageReader.HISTOGRAM: return FamilyType.HISTOGRAM;
+            case PageReader.SUMMARY: return FamilyType.SUMMARY;
             default: return FamilyType.UNKNOWN;
         }
     }

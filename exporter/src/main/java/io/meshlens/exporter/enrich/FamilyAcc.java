@@ -5,10 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -17,8 +15,6 @@ import io.prometheus.metrics.model.snapshots.InfoSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot.InfoDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.Quantile;
-import io.prometheus.metrics.model.snapshots.Quantiles;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot;
 import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.UnknownSnapshot;
@@ -26,15 +22,21 @@ import io.prometheus.metrics.model.snapshots.UnknownSnapshot.UnknownDataPointSna
 
 /**
  * One output metric family: series that share a label set after enrichment are summed (counters,
- * gauges, histograms); summaries keep count and sum (quantiles cannot be added).
+ * gauges, histograms); summaries keep count and sum (quantiles cannot be added). The family and
+ * its {@link OutputSeries} outlive a cycle; what a cycle did not touch is dropped at its end.
  */
 public final class FamilyAcc {
     private final String name;
     private final FamilyType type;
-    private final String help;
-    private final Map<LabelSet, double[]> values = new HashMap<>();
-    private final Map<LabelSet, HistogramAcc> histograms = new HashMap<>();
-    private final Map<LabelSet, SummaryAcc> summaries = new HashMap<>();
+    private String help;
+    private final Map<LabelSet, OutputSeries> byLabels = new HashMap<>();
+    /** Every series, in label order once {@link #toSnapshot} has run. */
+    private final ArrayList<OutputSeries> ordered = new ArrayList<>();
+    private boolean unsorted;
+    /** The last cycle that touched this family, and how many of its series it touched. */
+    int cycle;
+    private int touched;
+    boolean removed;
 
     FamilyAcc(String name, FamilyType type, String help) {
         this.name = name;
@@ -50,104 +52,132 @@ public final class FamilyAcc {
         return type;
     }
 
-    void addValue(LabelSet labels, double v) {
-        double[] cell = values.get(labels);
-        if (cell == null) {
-            values.put(labels, new double[] {v});
-        } else {
-            cell[0] += v;
+    /** The first page of a cycle that names this family sets its help, as it did its type. */
+    void begin(int cycle, String help) {
+        this.cycle = cycle;
+        this.help = help;
+        touched = 0;
+    }
+
+    /** The series with these labels, created when new. */
+    OutputSeries series(LabelSet labels) {
+        OutputSeries s = byLabels.get(labels);
+        if (s == null) {
+            s = new OutputSeries(labels, type);
+            s.cycle = cycle - 1;
+            byLabels.put(labels, s);
+            ordered.add(s);
+            unsorted = true;
+        }
+        return s;
+    }
+
+    /** Whether {@code s} (held from an earlier cycle) still belongs to this family. */
+    boolean holds(OutputSeries s) {
+        return !s.removed && !removed;
+    }
+
+    /** Adds one input to {@code s}, which starts from zero the first time in a cycle. */
+    void add(OutputSeries s, io.meshlens.exporter.scrape.MetricValues v) {
+        if (s.cycle != cycle) {
+            s.cycle = cycle;
+            s.reset();
+            touched++;
+        }
+        s.add(v);
+    }
+
+    /** Series of this cycle. */
+    public int size() {
+        return touched;
+    }
+
+    /** This cycle's series (in label order after {@link #toSnapshot}), for in-process readers such as the live windows. */
+    public List<OutputSeries> series() {
+        if (touched == ordered.size()) {
+            return ordered;
+        }
+        List<OutputSeries> out = new ArrayList<>(touched);
+        for (OutputSeries s : ordered) {
+            if (s.cycle == cycle) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Drops every series (the family was replaced or not seen in a cycle). */
+    void discard() {
+        removed = true;
+        for (OutputSeries s : ordered) {
+            s.removed = true;
         }
     }
 
-    void addHistogram(LabelSet labels, Metrics.Histogram h) {
-        histograms.computeIfAbsent(labels, k -> new HistogramAcc()).add(h);
-    }
-
-    void addSummary(LabelSet labels, Metrics.Summary s) {
-        summaries.computeIfAbsent(labels, k -> new SummaryAcc()).add(s);
-    }
-
-    public int size() {
-        return values.size() + histograms.size() + summaries.size();
-    }
-
-    /** Value series (counter, gauge, info, unknown) for in-process readers such as the live windows. */
-    public Map<LabelSet, double[]> values() {
-        return values;
-    }
-
-    public Map<LabelSet, HistogramAcc> histograms() {
-        return histograms;
-    }
-
-    MetricSnapshot toSnapshot(LabelsCache cache) {
+    /** Ends the cycle: series it did not touch are dropped, the rest sorted (only if it changed) and written. */
+    MetricSnapshot toSnapshot() {
+        if (touched != ordered.size()) {
+            int w = 0;
+            for (int r = 0; r < ordered.size(); r++) {
+                OutputSeries s = ordered.get(r);
+                if (s.cycle == cycle) {
+                    ordered.set(w++, s);
+                } else {
+                    s.removed = true;
+                    byLabels.remove(s.labels());
+                }
+            }
+            ordered.subList(w, ordered.size()).clear();
+        }
+        if (unsorted) {
+            // Label order is client_java's own: its snapshot's sort is then a linear pass.
+            ordered.sort((a, b) -> a.labels().compareTo(b.labels()));
+            unsorted = false;
+        }
         MetricMetadata md = new MetricMetadata(name, help);
         switch (type) {
             case COUNTER: {
-                List<CounterDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new CounterDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null, 0L)));
+                List<CounterDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(new CounterDataPointSnapshot(s.value(), s.exposed(), null, 0L));
+                }
                 return new CounterSnapshot(md, dps);
             }
             case GAUGE: {
-                List<GaugeDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new GaugeDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null)));
+                List<GaugeDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(new GaugeDataPointSnapshot(s.value(), s.exposed(), null));
+                }
                 return new GaugeSnapshot(md, dps);
             }
             case INFO: {
-                List<InfoDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new InfoDataPointSnapshot(cache.labels(e.getKey()))));
+                List<InfoDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(new InfoDataPointSnapshot(s.exposed()));
+                }
                 return new InfoSnapshot(md, dps);
             }
             case HISTOGRAM: {
-                List<HistogramDataPointSnapshot> dps = new ArrayList<>();
-                sorted(histograms).forEach(e -> dps.add(e.getValue().toDataPoint(cache.labels(e.getKey()))));
+                List<HistogramDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(s.histogram().toDataPoint(s.exposed()));
+                }
                 return new HistogramSnapshot(md, dps);
             }
             case SUMMARY: {
-                List<SummaryDataPointSnapshot> dps = new ArrayList<>();
-                sorted(summaries).forEach(e -> dps.add(e.getValue().toDataPoint(cache.labels(e.getKey()))));
+                List<SummaryDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(s.summary().toDataPoint(s.exposed()));
+                }
                 return new SummarySnapshot(md, dps);
             }
             default: {
-                List<UnknownDataPointSnapshot> dps = new ArrayList<>();
-                sorted(values).forEach(e -> dps.add(new UnknownDataPointSnapshot(e.getValue()[0], cache.labels(e.getKey()), null)));
+                List<UnknownDataPointSnapshot> dps = new ArrayList<>(ordered.size());
+                for (OutputSeries s : ordered) {
+                    dps.add(new UnknownDataPointSnapshot(s.value(), s.exposed(), null));
+                }
                 return new UnknownSnapshot(md, dps);
             }
         }
-    }
-
-
-    /** Count and sum add up across series; quantiles are kept only for a series that was not merged. */
-    private static final class SummaryAcc {
-        private long count;
-        private double sum;
-        private List<Quantile> quantiles = new ArrayList<>();
-        private int inputs;
-
-        void add(Metrics.Summary s) {
-            count += s.getSampleCount();
-            sum += s.getSampleSum();
-            inputs++;
-            quantiles = new ArrayList<>();
-            if (inputs == 1) {
-                for (Metrics.Quantile q : s.getQuantileList()) {
-                    quantiles.add(new Quantile(q.getQuantile(), q.getValue()));
-                }
-            }
-        }
-
-        SummaryDataPointSnapshot toDataPoint(io.prometheus.metrics.model.snapshots.Labels labels) {
-            return new SummaryDataPointSnapshot(count, sum, Quantiles.of(quantiles), labels, Exemplars.EMPTY, 0L);
-        }
-    }
-
-    /**
-     * Entries in label order. client_java's snapshot sorts data points again; already sorted
-     * input makes that a linear pass, and our comparison is the cheaper one (shared name arrays).
-     */
-    private static <V> List<Map.Entry<LabelSet, V>> sorted(Map<LabelSet, V> m) {
-        List<Map.Entry<LabelSet, V>> l = new ArrayList<>(m.entrySet());
-        l.sort(Map.Entry.comparingByKey());
-        return l;
     }
 }

@@ -13,13 +13,15 @@ import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD;
 import static io.meshlens.exporter.identity.IdentityLabels.WORKLOAD_KIND;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.meshlens.exporter.discovery.WorkloadRef;
 import io.meshlens.exporter.enrich.Aggregation;
 import io.meshlens.exporter.enrich.FamilyAcc;
+import io.meshlens.exporter.enrich.HistogramAcc;
 import io.meshlens.exporter.enrich.LabelSet;
+import io.meshlens.exporter.enrich.OutputSeries;
 import io.meshlens.exporter.enrich.ProxySeries;
 
 /**
@@ -44,27 +46,34 @@ public final class LiveSnapshot {
         double[] bounds = new double[0];
         FamilyAcc latency = agg.get(ProxySeries.RESPONSE_LATENCY);
         if (latency != null) {
-            for (var e : latency.histograms().entrySet()) {
-                TreeMap<Double, Long> cum = e.getValue().cumulativeBuckets();
-                if (bounds.length < cum.size()) {
-                    bounds = cum.keySet().stream().mapToDouble(Double::doubleValue).toArray();
+            List<OutputSeries> series = latency.series();
+            HistogramAcc widest = null;
+            for (OutputSeries s : series) {
+                if (s.histogram().classicSize() > (widest == null ? 0 : widest.classicSize())) {
+                    widest = s.histogram();
                 }
             }
-            for (var e : latency.histograms().entrySet()) {
-                Counts c = traffic.computeIfAbsent(key(e.getKey()), k -> new Counts(0));
+            if (widest != null) {
+                bounds = new double[widest.classicSize()];
+                for (int i = 0; i < bounds.length; i++) {
+                    bounds[i] = widest.classicBound(i);
+                }
+            }
+            for (OutputSeries s : series) {
+                Counts c = traffic.computeIfAbsent(key(s), k -> new Counts(0));
                 Counts h = new Counts(0);
-                h.buckets = align(e.getValue().cumulativeBuckets(), bounds);
+                h.buckets = align(s.histogram(), bounds);
                 c.add(h);
             }
         }
         FamilyAcc responses = agg.get(ProxySeries.RESPONSES);
         if (responses != null) {
-            for (var e : responses.values().entrySet()) {
-                Counts c = traffic.computeIfAbsent(key(e.getKey()), k -> new Counts(0));
-                if ("failure".equals(e.getKey().get("classification"))) {
-                    c.failure += (long) e.getValue()[0];
+            for (OutputSeries s : responses.series()) {
+                Counts c = traffic.computeIfAbsent(key(s), k -> new Counts(0));
+                if ("failure".equals(s.labels().get("classification"))) {
+                    c.failure += (long) s.value();
                 } else {
-                    c.success += (long) e.getValue()[0];
+                    c.success += (long) s.value();
                 }
             }
         }
@@ -75,11 +84,15 @@ public final class LiveSnapshot {
         return new LiveSnapshot(nanos, bounds, traffic, tcp);
     }
 
-    private static long[] align(TreeMap<Double, Long> cumulative, double[] bounds) {
+    /** The cumulative count at each bound: the count of the highest bucket bound not above it. */
+    private static long[] align(HistogramAcc h, double[] bounds) {
         long[] out = new long[bounds.length];
+        int j = -1;
         for (int i = 0; i < bounds.length; i++) {
-            var floor = cumulative.floorEntry(bounds[i]);
-            out[i] = floor == null ? 0 : floor.getValue();
+            while (j + 1 < h.classicSize() && Double.compare(h.classicBound(j + 1), bounds[i]) <= 0) {
+                j++;
+            }
+            out[i] = j < 0 ? 0 : h.classicCumulative(j);
         }
         return out;
     }
@@ -88,9 +101,9 @@ public final class LiveSnapshot {
         if (f == null) {
             return;
         }
-        for (var e : f.values().entrySet()) {
-            add.accept(tcp.computeIfAbsent(podKey(e.getKey().get(NAMESPACE), e.getKey().get(POD)), k -> new PodTcp()),
-                    e.getValue()[0]);
+        for (OutputSeries s : f.series()) {
+            add.accept(tcp.computeIfAbsent(podKey(s.labels().get(NAMESPACE), s.labels().get(POD)), k -> new PodTcp()),
+                    s.value());
         }
     }
 
@@ -98,11 +111,18 @@ public final class LiveSnapshot {
         return namespace + "/" + pod;
     }
 
-    private static TrafficKey key(LabelSet l) {
-        return new TrafficKey(l.get(DIRECTION),
+    /** The traffic key of a series, derived from its labels once and kept with it. */
+    private static TrafficKey key(OutputSeries s) {
+        if (s.derived() instanceof TrafficKey k) {
+            return k;
+        }
+        LabelSet l = s.labels();
+        TrafficKey k = new TrafficKey(l.get(DIRECTION),
                 new WorkloadRef(l.get(WORKLOAD_KIND), l.get(NAMESPACE), l.get(WORKLOAD)), l.get(POD),
                 new WorkloadRef(l.get(SRC_KIND), l.get(SRC_NAMESPACE), l.get(SRC_WORKLOAD)),
                 new WorkloadRef(l.get(DST_KIND), l.get(DST_NAMESPACE), l.get(DST_WORKLOAD)),
                 l.get("authority"), l.get("route"));
+        s.derived(k);
+        return k;
     }
 }

@@ -22,8 +22,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics.MetricFamily;
-
 /**
  * Fetches one proxy's {@code /metrics} in the protobuf format, asynchronously, with a deadline
  * over the whole exchange (headers and body) and a size limit enforced while the body streams
@@ -65,7 +63,7 @@ public final class Scraper {
                                 target + ": content-type '" + type + "' (expected: the protobuf exposition)"));
                     }
                     try {
-                        return new ScrapedPage(rsp.body(), ProtobufPage.parse(rsp.body(), maxSeries, target));
+                        return ProtobufPage.check(rsp.body(), maxSeries, target);
                     } catch (ScrapeException e) {
                         throw new CompletionException(e);
                     }

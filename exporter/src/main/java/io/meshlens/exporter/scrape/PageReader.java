@@ -1,0 +1,444 @@
+package io.meshlens.exporter.scrape;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.prometheus.metrics.shaded.com_google_protobuf_4_36_2.CodedInputStream;
+import io.prometheus.metrics.shaded.com_google_protobuf_4_36_2.InvalidProtocolBufferException;
+
+/**
+ * Walks a Prometheus protobuf page (length-delimited {@code MetricFamily} messages) in place,
+ * with protobuf's own {@link CodedInputStream}, without building the generated message objects:
+ * no object per family, metric or label pair, and no label string unless asked for. A metric's
+ * labels are offered as the raw bytes of its label fields ({@link #labelKeyBytes()}), which is
+ * what lets the enricher recognise a series it has already resolved by comparing bytes.
+ *
+ * <p>Field numbers and wire types are those of {@code io.prometheus.client} metrics.proto; a
+ * field with an unexpected wire type is skipped, as the generated parser treats it as unknown.
+ * Not thread-safe: one reader per page.
+ *
+ * <pre>{@code
+ * PageReader r = new PageReader(page);
+ * while (r.nextFamily()) {
+ *     while (r.nextMetric()) { r.values().counter(); ... }
+ * }
+ * }</pre>
+ */
+public final class PageReader {
+    /** {@code MetricType} numbers. An unknown number leaves the type unset, i.e. COUNTER (proto2). */
+    public static final int COUNTER = 0;
+    public static final int GAUGE = 1;
+    public static final int SUMMARY = 2;
+    public static final int UNTYPED = 3;
+    public static final int HISTOGRAM = 4;
+    public static final int GAUGE_HISTOGRAM = 5;
+
+    private static final int VARINT = 0;
+    private static final int FIXED64 = 1;
+    private static final int LEN = 2;
+
+    private final byte[] page;
+    private int next; // offset of the next delimited family
+
+    // current family
+    private int familyStart;
+    private int nameOff;
+    private int nameLen;
+    private int helpOff;
+    private int helpLen;
+    private int type;
+    private int metricCount;
+    private CodedInputStream metrics;
+
+    // current metric
+    private final MetricValues values = new MetricValues();
+    private int[] labelPayload = new int[32]; // offset, length pairs of LabelPair messages
+    private int labels;
+    private int keyStart;
+    private int keyEnd;
+    private boolean keyContiguous;
+    private int[] labelFields = new int[32]; // start, end pairs of whole label fields (tag included)
+    private byte[] keyScratch = new byte[256];
+    private int keyScratchLen;
+
+    public PageReader(byte[] page) {
+        this.page = page;
+    }
+
+    private static int tag(int field, int wireType) {
+        return field << 3 | wireType;
+    }
+
+    public byte[] page() {
+        return page;
+    }
+
+    /** Moves to the next family; false at the end of the page. */
+    public boolean nextFamily() throws IOException {
+        if (next >= page.length) {
+            return false;
+        }
+        CodedInputStream top = CodedInputStream.newInstance(page, next, page.length - next);
+        int len = top.readRawVarint32();
+        int start = next + top.getTotalBytesRead();
+        if (len < 0 || len > page.length - start) {
+            throw new InvalidProtocolBufferException("a metric family of " + len + " bytes runs past the end of the page");
+        }
+        next = start + len;
+        familyStart = start;
+        nameOff = -1;
+        nameLen = 0;
+        helpOff = -1;
+        helpLen = 0;
+        type = COUNTER;
+        metricCount = 0;
+        // First pass: name, help and type may follow the metrics, and the metrics need the type.
+        CodedInputStream in = CodedInputStream.newInstance(page, start, len);
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, LEN)) {
+                nameLen = in.readRawVarint32();
+                nameOff = start + in.getTotalBytesRead();
+                in.skipRawBytes(nameLen);
+            } else if (tag == tag(2, LEN)) {
+                helpLen = in.readRawVarint32();
+                helpOff = start + in.getTotalBytesRead();
+                in.skipRawBytes(helpLen);
+            } else if (tag == tag(3, VARINT)) {
+                int t = in.readEnum();
+                if (t >= COUNTER && t <= GAUGE_HISTOGRAM) {
+                    type = t;
+                }
+            } else if (tag == tag(4, LEN)) {
+                metricCount++;
+                in.skipRawBytes(in.readRawVarint32());
+            } else {
+                skip(in, tag);
+            }
+        }
+        metrics = CodedInputStream.newInstance(page, start, len);
+        return true;
+    }
+
+    private static void skip(CodedInputStream in, int tag) throws IOException {
+        if (!in.skipField(tag)) {
+            throw new InvalidProtocolBufferException("an end-group tag that no group opened");
+        }
+    }
+
+    /** Whether the family has a non-empty name. */
+    public boolean hasName() {
+        return nameLen > 0;
+    }
+
+    public String familyName() {
+        return nameOff < 0 ? "" : new String(page, nameOff, nameLen, StandardCharsets.UTF_8);
+    }
+
+    public String familyHelp() {
+        return helpOff < 0 ? "" : new String(page, helpOff, helpLen, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the family's name is exactly these bytes. */
+    public boolean familyNameEquals(byte[] b, int off, int len) {
+        return len == nameLen && Arrays.equals(page, Math.max(nameOff, 0), Math.max(nameOff, 0) + nameLen, b, off, off + len);
+    }
+
+    /** Whether the family's help is exactly these bytes. */
+    public boolean familyHelpEquals(byte[] b, int off, int len) {
+        return len == helpLen && Arrays.equals(page, Math.max(helpOff, 0), Math.max(helpOff, 0) + helpLen, b, off, off + len);
+    }
+
+    public int familyNameOffset() {
+        return Math.max(nameOff, 0);
+    }
+
+    public int familyNameLength() {
+        return nameLen;
+    }
+
+    public int familyHelpOffset() {
+        return Math.max(helpOff, 0);
+    }
+
+    public int familyHelpLength() {
+        return helpLen;
+    }
+
+    /** The {@code MetricType} number ({@link #COUNTER} ... {@link #GAUGE_HISTOGRAM}). */
+    public int familyType() {
+        return type;
+    }
+
+    /** Metrics in the current family. */
+    public int metricCount() {
+        return metricCount;
+    }
+
+    /** Moves to the next metric of the current family and reads its numbers; false after the last. */
+    public boolean nextMetric() throws IOException {
+        CodedInputStream in = metrics;
+        int tag;
+        while ((tag = in.readTag()) != 0 && tag != tag(4, LEN)) {
+            skip(in, tag);
+        }
+        if (tag == 0) {
+            return false;
+        }
+        int len = in.readRawVarint32();
+        int off = familyStart + in.getTotalBytesRead();
+        in.skipRawBytes(len); // checks the length against the family's end
+        readMetric(off, len);
+        return true;
+    }
+
+    private void readMetric(int off, int len) throws IOException {
+        values.reset();
+        labels = 0;
+        keyStart = off;
+        keyEnd = off;
+        keyContiguous = true;
+        keyScratchLen = -1;
+        CodedInputStream in = CodedInputStream.newInstance(page, off, len);
+        while (true) {
+            int fieldStart = off + in.getTotalBytesRead();
+            int tag = in.readTag();
+            if (tag == 0) {
+                return;
+            }
+            switch (tag) {
+                case 1 << 3 | LEN: { // label
+                    int l = in.readRawVarint32();
+                    int payload = off + in.getTotalBytesRead();
+                    in.skipRawBytes(l);
+                    addLabel(fieldStart, payload, l);
+                    break;
+                }
+                case 2 << 3 | LEN: values.gauge = readSingleValue(in, values.gauge); break;
+                case 3 << 3 | LEN: values.counter = readSingleValue(in, values.counter); break;
+                case 5 << 3 | LEN: values.untyped = readSingleValue(in, values.untyped); break;
+                case 4 << 3 | LEN: readSummary(in); break;
+                case 7 << 3 | LEN: readHistogram(in, values.histogram); break;
+                default: skip(in, tag);
+            }
+        }
+    }
+
+    private void addLabel(int fieldStart, int payload, int len) {
+        if (labels * 2 == labelPayload.length) {
+            labelPayload = Arrays.copyOf(labelPayload, labels * 4);
+            labelFields = Arrays.copyOf(labelFields, labels * 4);
+        }
+        labelPayload[labels * 2] = payload;
+        labelPayload[labels * 2 + 1] = len;
+        labelFields[labels * 2] = fieldStart;
+        labelFields[labels * 2 + 1] = payload + len;
+        if (labels == 0) {
+            keyStart = fieldStart;
+        } else if (keyEnd != fieldStart) {
+            keyContiguous = false; // labels interleaved with values: the key is copied together
+        }
+        keyEnd = payload + len;
+        labels++;
+    }
+
+    /** Counter, Gauge, Untyped: field 1 is the value; the rest (exemplar, created) is skipped. */
+    private static double readSingleValue(CodedInputStream in, double current) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        double v = current;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, FIXED64)) {
+                v = in.readDouble();
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+        return v;
+    }
+
+    private void readSummary(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, VARINT)) {
+                values.summaryCount = in.readUInt64();
+            } else if (tag == tag(2, FIXED64)) {
+                values.summarySum = in.readDouble();
+            } else if (tag == tag(3, LEN)) {
+                int l = in.pushLimit(in.readRawVarint32());
+                double q = 0;
+                double v = 0;
+                for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                    if (t == tag(1, FIXED64)) {
+                        q = in.readDouble();
+                    } else if (t == tag(2, FIXED64)) {
+                        v = in.readDouble();
+                    } else {
+                        skip(in, t);
+                    }
+                }
+                in.popLimit(l);
+                values.addQuantile(q, v);
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+    }
+
+    private static void readHistogram(CodedInputStream in, HistogramValues h) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            switch (tag) {
+                case 1 << 3 | VARINT: h.sampleCount = in.readUInt64(); break;
+                case 2 << 3 | FIXED64: h.sampleSum = in.readDouble(); break;
+                case 3 << 3 | LEN: readBucket(in, h); break;
+                case 5 << 3 | VARINT: h.schema = in.readSInt32(); h.hasSchema = true; break;
+                case 6 << 3 | FIXED64: h.zeroThreshold = in.readDouble(); break;
+                case 7 << 3 | VARINT: h.zeroCount = in.readUInt64(); break;
+                case 9 << 3 | LEN: readSpan(in, h.negative); break;
+                case 10 << 3 | VARINT: h.negative.addDelta(in.readSInt64()); break;
+                case 10 << 3 | LEN: readPackedDeltas(in, h.negative); break;
+                case 12 << 3 | LEN: readSpan(in, h.positive); break;
+                case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
+                case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
+                default: skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+    }
+
+    private static void readBucket(CodedInputStream in, HistogramValues h) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        long cumulative = 0;
+        double upperBound = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, VARINT)) {
+                cumulative = in.readUInt64();
+            } else if (tag == tag(2, FIXED64)) {
+                upperBound = in.readDouble();
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+        h.addBucket(upperBound, cumulative);
+    }
+
+    private static void readSpan(CodedInputStream in, HistogramValues.Native n) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        int offset = 0;
+        int length = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, VARINT)) {
+                offset = in.readSInt32();
+            } else if (tag == tag(2, VARINT)) {
+                length = in.readUInt32();
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+        n.addSpan(offset, length);
+    }
+
+    private static void readPackedDeltas(CodedInputStream in, HistogramValues.Native n) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        while (in.getBytesUntilLimit() > 0) {
+            n.addDelta(in.readSInt64());
+        }
+        in.popLimit(limit);
+    }
+
+    /** The current metric's numbers. */
+    public MetricValues values() {
+        return values;
+    }
+
+    /** Label pairs of the current metric. */
+    public int labelCount() {
+        return labels;
+    }
+
+    /**
+     * The current metric's label fields as raw bytes: together with the family, they identify an
+     * input series, so equal bytes mean the same series as last time. Read them from
+     * {@link #labelKeyBytes()} at {@link #labelKeyOffset()}, {@link #labelKeyLength()} bytes.
+     */
+    public byte[] labelKeyBytes() {
+        if (keyContiguous) {
+            return page;
+        }
+        copyKey();
+        return keyScratch;
+    }
+
+    public int labelKeyOffset() {
+        return keyContiguous ? keyStart : 0;
+    }
+
+    public int labelKeyLength() {
+        if (keyContiguous) {
+            return keyEnd - keyStart;
+        }
+        copyKey();
+        return keyScratchLen;
+    }
+
+    private void copyKey() {
+        if (keyScratchLen >= 0) {
+            return;
+        }
+        int n = 0;
+        for (int i = 0; i < labels; i++) {
+            n += labelFields[i * 2 + 1] - labelFields[i * 2];
+        }
+        if (keyScratch.length < n) {
+            keyScratch = new byte[n * 2];
+        }
+        int w = 0;
+        for (int i = 0; i < labels; i++) {
+            int s = labelFields[i * 2];
+            int l = labelFields[i * 2 + 1] - s;
+            System.arraycopy(page, s, keyScratch, w, l);
+            w += l;
+        }
+        keyScratchLen = w;
+    }
+
+    /** Label {@code i}: fills {@code out[0]} with its name and {@code out[1]} with its value. */
+    public void label(int i, String[] out) throws IOException {
+        int off = labelPayload[i * 2];
+        int len = labelPayload[i * 2 + 1];
+        String name = "";
+        String value = "";
+        CodedInputStream in = CodedInputStream.newInstance(page, off, len);
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, LEN)) {
+                int l = in.readRawVarint32();
+                int at = off + in.getTotalBytesRead();
+                in.skipRawBytes(l);
+                name = new String(page, at, l, StandardCharsets.UTF_8);
+            } else if (tag == tag(2, LEN)) {
+                int l = in.readRawVarint32();
+                int at = off + in.getTotalBytesRead();
+                in.skipRawBytes(l);
+                value = new String(page, at, l, StandardCharsets.UTF_8);
+            } else {
+                skip(in, tag);
+            }
+        }
+        out[0] = name;
+        out[1] = value;
+    }
+
+    /** Checks that every label pair of the current metric is well-formed (without decoding strings). */
+    public void checkLabels() throws IOException {
+        for (int i = 0; i < labels; i++) {
+            CodedInputStream in = CodedInputStream.newInstance(page, labelPayload[i * 2], labelPayload[i * 2 + 1]);
+            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+                skip(in, tag);
+            }
+        }
+    }
+}
