@@ -57,6 +57,7 @@ final class Pipelines {
     void http2(ChannelPipeline p) {
         Http2FrameCodec codec = http2FrameCodec();
         p.addLast("h2", codec);
+        Http2IdleTimeout.install(conn.channel, codec.connection(), lc.proxy.config.idleTimeout());
         p.addLast("h2mux", http2Multiplexer());
         p.addLast("h2drain", new Http2DrainHandler());
         // Streams have their own flow control; the connection itself must keep reading.
@@ -135,6 +136,7 @@ final class Pipelines {
             ChannelPipeline p = ctx.pipeline();
             p.remove("exchange"); // the HTTP/1 exchange handler has nothing to do on an HTTP/2 connection
             Http1ClientTimeouts.removeFrom(p);
+            Http2IdleTimeout.install(conn.channel, codec.connection(), lc.proxy.config.idleTimeout());
             p.addLast("h2drain", new Http2DrainHandler());
             delegate.upgradeTo(ctx, upgradeRequest);
             conn.channel.config().setAutoRead(true);
