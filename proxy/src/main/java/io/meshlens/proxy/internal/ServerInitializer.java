@@ -18,6 +18,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ProxyContext proxy = lc.proxy;
+        if (!proxy.connections.admit(ch, lc.direction)) {
+            return;
+        }
         proxy.accepted.add(ch);
         var remote = ch.remoteAddress();
         String peer = proxy.metrics.limitPeer(ConnectionInfo.ip(remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null));

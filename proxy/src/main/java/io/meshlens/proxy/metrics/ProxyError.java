@@ -13,6 +13,8 @@ public enum ProxyError {
     PROTOCOL_ERROR("protocol_error"),
     TLS_ERROR("tls_error"),
     OVERLOADED("overloaded"),
+    /** The caller did not complete an HTTP/1 request head within the header-read timeout (408). */
+    REQUEST_TIMEOUT("request_timeout"),
     INTERNAL("internal");
 
     private static final ProxyError[] VALUES = values();

@@ -36,6 +36,7 @@ public final class ProxyMetrics {
     final Counter tcpRead;
     final Counter tcpWrite;
     private final Gauge tcpOpen;
+    private final CounterDataPoint[] refusedByDirection = new CounterDataPoint[Direction.values().length];
     private final CounterDataPoint tapDropped;
     private final LabelLimiter peers;
     private final LabelLimiter authorities;
@@ -61,6 +62,7 @@ public final class ProxyMetrics {
         tcpClosed = counter(MeshlensMetrics.TCP_CLOSED);
         tcpRead = counter(MeshlensMetrics.TCP_READ_BYTES);
         tcpWrite = counter(MeshlensMetrics.TCP_WRITE_BYTES);
+        Counter refused = counter(MeshlensMetrics.TCP_REFUSED);
         tcpOpen = Gauge.builder().name(MeshlensMetrics.TCP_OPEN.metricName()).help(MeshlensMetrics.TCP_OPEN.help())
                        .labelNames(MeshlensMetrics.TCP_OPEN.labelArray()).withoutExemplars().register(registry);
         Counter dropped = counter(MeshlensMetrics.TAP_DROPPED);
@@ -74,6 +76,7 @@ public final class ProxyMetrics {
         info.setLabelValues(version, config.namespace(), config.pod(), config.workload());
         for (Direction d : Direction.values()) {
             openByDirection[d.ordinal()] = tcpOpen.labelValues(d.label());
+            refusedByDirection[d.ordinal()] = refused.labelValues(d.label());
             tcpByPeer[d.ordinal()] = new ConcurrentHashMap<>();
         }
         for (int i = 0; i < edges.length; i++) {
@@ -128,6 +131,11 @@ public final class ProxyMetrics {
             t = map.computeIfAbsent(p, k -> new TcpMetrics(this, direction.label(), k, openByDirection[direction.ordinal()]));
         }
         return t;
+    }
+
+    /** Counts a connection closed at accept because the proxy was at its connection limit. */
+    public void connectionRefused(Direction direction) {
+        refusedByDirection[direction.ordinal()].inc();
     }
 
     public void tapDropped() {
