@@ -24,6 +24,7 @@ public enum ConfigKey {
     DRAIN_TIMEOUT("10s", "on SIGTERM or /shutdown: how long in-flight requests may finish"),
     H2C_UPGRADE("false", "accept HTTP/1.1 'Upgrade: h2c' (then talk HTTP/2 to the target); off: the upgrade is ignored and the exchange stays HTTP/1.1"),
     IDLE_TIMEOUT("60s", "idle pooled upstream connections and idle client connections are closed after this"),
+    HEADER_READ_TIMEOUT("10s", "an HTTP/1 request head started but not complete within this gets 408 and the connection closes (error request_timeout)"),
     MAX_CONCURRENT_REQUESTS("10000", "in-flight requests above this are shed with 503 (error overloaded)"),
     MAX_INITIAL_LINE_LENGTH("4096", "HTTP/1 request/status line limit (longer: 414, protocol_error)"),
     MAX_HEADER_SIZE("8192", "HTTP/1 header block / HTTP/2 header list limit (larger: 431, protocol_error)"),

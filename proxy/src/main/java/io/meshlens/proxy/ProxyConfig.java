@@ -55,6 +55,7 @@ public final class ProxyConfig {
     private final Duration detectTimeout;
     private final Duration drainTimeout;
     private final Duration idleTimeout;
+    private final Duration headerReadTimeout;
     private final int maxConcurrentRequests;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
@@ -83,6 +84,7 @@ public final class ProxyConfig {
         detectTimeout = b.detectTimeout;
         drainTimeout = b.drainTimeout;
         idleTimeout = b.idleTimeout;
+        headerReadTimeout = b.headerReadTimeout;
         maxConcurrentRequests = b.maxConcurrentRequests;
         maxInitialLineLength = b.maxInitialLineLength;
         maxHeaderSize = b.maxHeaderSize;
@@ -207,6 +209,13 @@ public final class ProxyConfig {
     public Duration detectTimeout() { return detectTimeout; }
     public Duration drainTimeout() { return drainTimeout; }
     public Duration idleTimeout() { return idleTimeout; }
+    /**
+     * How long an HTTP/1 request head may take from its first byte to its last (slowloris).
+     * 10s by default: a real client sends a head in one packet, well under a second even on a
+     * slow mobile link, and the idle timeout (60s) would let a trickling client hold a
+     * connection six times longer.
+     */
+    public Duration headerReadTimeout() { return headerReadTimeout; }
     public int maxConcurrentRequests() { return maxConcurrentRequests; }
     public int maxInitialLineLength() { return maxInitialLineLength; }
     public int maxHeaderSize() { return maxHeaderSize; }
@@ -236,6 +245,7 @@ public final class ProxyConfig {
         private Duration detectTimeout;
         private Duration drainTimeout;
         private Duration idleTimeout;
+        private Duration headerReadTimeout;
         private int maxConcurrentRequests;
         private int maxInitialLineLength;
         private int maxHeaderSize;
@@ -293,6 +303,7 @@ public final class ProxyConfig {
                 case DETECT_TIMEOUT: detectTimeout = parseDuration(n, v); break;
                 case DRAIN_TIMEOUT: drainTimeout = parseDuration(n, v); break;
                 case IDLE_TIMEOUT: idleTimeout = parseDuration(n, v); break;
+                case HEADER_READ_TIMEOUT: headerReadTimeout = parseDuration(n, v); break;
                 case MAX_CONCURRENT_REQUESTS: maxConcurrentRequests = parsePositive(n, v); break;
                 case MAX_INITIAL_LINE_LENGTH: maxInitialLineLength = parsePositive(n, v); break;
                 case MAX_HEADER_SIZE: maxHeaderSize = parsePositive(n, v); break;
@@ -353,6 +364,7 @@ public final class ProxyConfig {
         public Builder detectTimeout(Duration d) { detectTimeout = positive("detectTimeout", d); return this; }
         public Builder drainTimeout(Duration d) { drainTimeout = positive("drainTimeout", d); return this; }
         public Builder idleTimeout(Duration d) { idleTimeout = positive("idleTimeout", d); return this; }
+        public Builder headerReadTimeout(Duration d) { headerReadTimeout = positive("headerReadTimeout", d); return this; }
         public Builder maxConcurrentRequests(int v) { maxConcurrentRequests = positive("maxConcurrentRequests", v); return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = positive("maxHeaderSize", v); return this; }
         public Builder labelLimit(int v) { labelLimit = positive("labelLimit", v); return this; }
