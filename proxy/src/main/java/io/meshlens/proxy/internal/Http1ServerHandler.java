@@ -184,11 +184,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         Http1HeadParser p = requestHead;
         ByteBuf b = in;
         int base = b.readerIndex();
-        active = true;
-        responseStarted = false;
-        responseDone = false;
-        upstreamReusable = false;
-        upstream = null;
         String method = method(b, base, p.methodLength());
         headRequest = method == "HEAD";
         keepAlive = p.keepAlive();
@@ -220,7 +215,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         String authority = as < 0 ? "" : authority(b, as, ae);
         var routes = proxy.config.routes();
         String path = routes.size() > 0 || proxy.tap.active() ? b.toString(ts, te - ts, StandardCharsets.ISO_8859_1) : null;
-        exchange.begin(method, path, authority);
+        begin(method, path, authority);
 
         if (p.chunked()) {
             requestBody.resetChunked();
@@ -246,6 +241,14 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         }
         exchange.admitted = true;
         resolveTarget();
+    }
+
+    private void begin(String method, String path, String authority) {
+        exchange.begin(method, path, authority);
+        active = true;
+        responseStarted = false;
+        responseDone = false;
+        upstreamReusable = false;
     }
 
     private static final byte[] HTTP_SCHEME = "http://".getBytes(StandardCharsets.US_ASCII);
@@ -670,8 +673,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     private void malformedRequest(Http1ParseException e) {
         ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
-        exchange.begin("", null, "");
-        active = true;
+        begin("", null, "");
         fail(ProxyError.PROTOCOL_ERROR, e.status(), "malformed request: " + e.getMessage());
     }
 
@@ -688,8 +690,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
                 if (!active && req == Req.IDLE) {
                     // TODO(merge): ProxyError.REQUEST_TIMEOUT once the limits branch adds it
                     ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
-                    exchange.begin("", null, "");
-                    active = true;
+                    begin("", null, "");
                     fail(ProxyError.PROTOCOL_ERROR, 408, "request head not complete within "
                             + proxy.config.headerReadTimeout().toMillis() + "ms");
                 }
