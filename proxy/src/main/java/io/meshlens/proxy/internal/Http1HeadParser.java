@@ -26,6 +26,8 @@ final class Http1HeadParser {
     private final int maxHeaderSize;
 
     // incremental state, offsets relative to the head's first byte
+    private byte[] a = new byte[512];
+    private int copied;
     private boolean started;
     private int lineStart;
     private int headerBytes;
@@ -70,6 +72,7 @@ final class Http1HeadParser {
     /** Forgets the last head; the next {@link #parse} starts a new one at the reader index. */
     void reset() {
         started = false;
+        copied = 0;
         lineStart = 0;
         headerBytes = 0;
         startLineDone = false;
@@ -100,51 +103,75 @@ final class Http1HeadParser {
      * @return the head's length in bytes (through the blank line) once complete, else -1
      */
     int parse(ByteBuf buf) throws Http1ParseException {
-        int base = buf.readerIndex();
         int readable = buf.readableBytes();
         if (readable > 0) {
             started = true;
         }
+        // The head's bytes are copied once into a per-connection array, a piece at a time (not the
+        // body behind it), and parsed there: plain array reads are several times cheaper than
+        // ByteBuf.getByte's index and liveness checks.
+        int limit = (int) Math.min(readable, maxLineLength + 2L * maxHeaderSize + 64); // a line costs at most 2 bytes of CRLF per 2 of header
         while (true) {
-            int lf = buf.indexOf(base + lineStart, base + readable, (byte) '\n');
-            if (lf < 0) {
-                checkPartialLine(readable - lineStart);
-                return -1;
+            int end = lineStart;
+            while (true) {
+                byte[] a = this.a;
+                int c = copied;
+                while (end < c && a[end] != '\n') {
+                    end++;
+                }
+                if (end < c) {
+                    break;
+                }
+                if (c >= limit) {
+                    checkPartialLine(limit - lineStart);
+                    return -1;
+                }
+                copyMore(buf, limit);
             }
-            int end = lf - base; // relative index of LF
-            int lineEnd = end > lineStart && buf.getByte(base + end - 1) == '\r' ? end - 1 : end;
+            byte[] a = this.a;
+            int lineEnd = end > lineStart && a[end - 1] == '\r' ? end - 1 : end;
             int len = lineEnd - lineStart;
             if (!startLineDone) {
                 if (len == 0 && lineStart == 0 && request) {
                     // RFC 9112 2.2: ignore at least one empty line before a request line
-                    buf.readerIndex(base + end + 1);
-                    base = buf.readerIndex();
-                    readable = buf.readableBytes();
+                    buf.skipBytes(end + 1);
+                    System.arraycopy(a, end + 1, a, 0, copied - end - 1);
+                    copied -= end + 1;
+                    limit -= end + 1;
                     continue;
                 }
                 if (len > maxLineLength) {
                     throw new Http1ParseException(request ? 414 : 400, "An HTTP line is larger than " + maxLineLength + " bytes.");
                 }
                 if (request) {
-                    requestLine(buf, base, lineStart, lineEnd);
+                    requestLine(a, lineStart, lineEnd);
                 } else {
-                    statusLine(buf, base, lineStart, lineEnd);
+                    statusLine(a, lineStart, lineEnd);
                 }
                 startLineDone = true;
             } else if (len == 0) {
                 headLength = end + 1;
                 blankLine = lineStart;
-                finish(buf, base);
+                finish(a);
                 return headLength;
             } else {
                 headerBytes += len;
                 if (headerBytes > maxHeaderSize) {
                     throw tooLargeHeader();
                 }
-                headerLine(buf, base, lineStart, lineEnd);
+                headerLine(a, lineStart, lineEnd);
             }
             lineStart = end + 1;
         }
+    }
+
+    private void copyMore(ByteBuf buf, int limit) {
+        int n = Math.min(limit - copied, 1024);
+        if (copied + n > a.length) {
+            a = java.util.Arrays.copyOf(a, Math.max(copied + n, a.length * 2));
+        }
+        buf.getBytes(buf.readerIndex() + copied, a, copied, n);
+        copied += n;
     }
 
     private void checkPartialLine(int partial) throws Http1ParseException {
@@ -161,19 +188,19 @@ final class Http1HeadParser {
         return new Http1ParseException(431, "HTTP header is larger than " + maxHeaderSize + " bytes.");
     }
 
-    private void requestLine(ByteBuf buf, int base, int start, int end) throws Http1ParseException {
+    private void requestLine(byte[] a, int start, int end) throws Http1ParseException {
         int i = start;
-        while (i < end && isTokenChar(buf.getByte(base + i))) {
+        while (i < end && isTokenChar(a[i])) {
             i++;
         }
-        if (i == start || i >= end || buf.getByte(base + i) != ' ') {
+        if (i == start || i >= end || a[i] != ' ') {
             throw bad("invalid request method");
         }
         methodEnd = i;
         targetStart = i + 1;
         int sp = targetStart;
         while (sp < end) {
-            byte b = buf.getByte(base + sp);
+            byte b = a[sp];
             if (b == ' ') {
                 break;
             }
@@ -186,29 +213,29 @@ final class Http1HeadParser {
             throw bad("invalid request line");
         }
         targetEnd = sp;
-        version = parseVersion(buf, base, sp + 1, end);
+        version = parseVersion(a, sp + 1, end);
         if (version < 0) {
             throw bad("invalid HTTP version");
         }
     }
 
-    private void statusLine(ByteBuf buf, int base, int start, int end) throws Http1ParseException {
-        int v = start + 8 <= end ? parseVersion(buf, base, start, start + 8) : -1;
+    private void statusLine(byte[] a, int start, int end) throws Http1ParseException {
+        int v = start + 8 <= end ? parseVersion(a, start, start + 8) : -1;
         if (v < 0) {
             throw bad("invalid HTTP version in status line");
         }
-        if (start + 12 > end || buf.getByte(base + start + 8) != ' ') {
+        if (start + 12 > end || a[start + 8] != ' ') {
             throw bad("invalid status line");
         }
         int code = 0;
         for (int i = start + 9; i < start + 12; i++) {
-            byte b = buf.getByte(base + i);
+            byte b = a[i];
             if (b < '0' || b > '9') {
                 throw bad("invalid status code");
             }
             code = code * 10 + (b - '0');
         }
-        if (code < 100 || (start + 12 < end && buf.getByte(base + start + 12) != ' ')) {
+        if (code < 100 || (start + 12 < end && a[start + 12] != ' ')) {
             throw bad("invalid status code");
         }
         version = v;
@@ -216,39 +243,39 @@ final class Http1HeadParser {
     }
 
     /** 10 or 11 for exactly "HTTP/1.0" / "HTTP/1.1" in [start, end), else -1. */
-    private static int parseVersion(ByteBuf buf, int base, int start, int end) {
-        if (end - start != 8 || buf.getByte(base + start) != 'H' || buf.getByte(base + start + 1) != 'T'
-            || buf.getByte(base + start + 2) != 'T' || buf.getByte(base + start + 3) != 'P'
-            || buf.getByte(base + start + 4) != '/' || buf.getByte(base + start + 5) != '1'
-            || buf.getByte(base + start + 6) != '.') {
+    private static int parseVersion(byte[] a, int start, int end) {
+        if (end - start != 8 || a[start] != 'H' || a[start + 1] != 'T'
+            || a[start + 2] != 'T' || a[start + 3] != 'P'
+            || a[start + 4] != '/' || a[start + 5] != '1'
+            || a[start + 6] != '.') {
             return -1;
         }
-        byte minor = buf.getByte(base + start + 7);
+        byte minor = a[start + 7];
         return minor == '1' ? 11 : minor == '0' ? 10 : -1;
     }
 
-    private void headerLine(ByteBuf buf, int base, int start, int end) throws Http1ParseException {
+    private void headerLine(byte[] a, int start, int end) throws Http1ParseException {
         int i = start;
-        while (i < end && isTokenChar(buf.getByte(base + i))) {
+        while (i < end && isTokenChar(a[i])) {
             i++;
         }
-        if (i == start || i >= end || buf.getByte(base + i) != ':') {
-            throw bad(i == start && (buf.getByte(base + i) == ' ' || buf.getByte(base + i) == '\t')
+        if (i == start || i >= end || a[i] != ':') {
+            throw bad(i == start && (a[i] == ' ' || a[i] == '\t')
                     ? "obsolete line folding is not accepted" : "invalid header line");
         }
         int nEnd = i;
         int vs = i + 1;
-        while (vs < end && isWhitespace(buf.getByte(base + vs))) {
+        while (vs < end && isWhitespace(a[vs])) {
             vs++;
         }
         int ve = end;
-        while (ve > vs && isWhitespace(buf.getByte(base + ve - 1))) {
+        while (ve > vs && isWhitespace(a[ve - 1])) {
             ve--;
         }
         if (count == kind.length) {
             grow();
         }
-        int k = kindOf(buf, base, start, nEnd);
+        int k = kindOf(a, start, nEnd);
         nameStart[count] = start;
         nameEnd[count] = nEnd;
         valueStart[count] = vs;
@@ -263,7 +290,7 @@ final class Http1HeadParser {
                 host = count;
                 break;
             case CONTENT_LENGTH:
-                long n = parseLength(buf, base, vs, ve);
+                long n = parseLength(a, vs, ve);
                 if (contentLength >= 0 && contentLength != n) {
                     throw bad("conflicting Content-Length values");
                 }
@@ -271,10 +298,10 @@ final class Http1HeadParser {
                 break;
             case TRANSFER_ENCODING:
                 transferEncoding = true;
-                chunked = endsWithToken(buf, base, vs, ve, CHUNKED);
+                chunked = endsWithToken(a, vs, ve, CHUNKED);
                 break;
             case CONNECTION:
-                connectionTokens(buf, base, vs, ve);
+                connectionTokens(a, vs, ve);
                 drop[count] = true;
                 hopByHop = true;
                 break;
@@ -283,7 +310,7 @@ final class Http1HeadParser {
                 hopByHop = true;
                 break;
             case EXPECT:
-                expectContinue = equalsIgnoreCase(buf, base, vs, ve, CONTINUE);
+                expectContinue = equalsIgnoreCase(a, vs, ve, CONTINUE);
                 break;
             default:
                 break;
@@ -291,7 +318,7 @@ final class Http1HeadParser {
         count++;
     }
 
-    private void finish(ByteBuf buf, int base) throws Http1ParseException {
+    private void finish(byte[] a) throws Http1ParseException {
         if (transferEncoding && !chunked && request) {
             throw bad("unsupported Transfer-Encoding (the last coding must be chunked)");
         }
@@ -306,12 +333,12 @@ final class Http1HeadParser {
             hopByHop = true;
         }
         if (customConnectionTokens) {
-            markConnectionNominated(buf, base);
+            markConnectionNominated(a);
         }
     }
 
     /** Drops the headers named by {@code Connection} (RFC 9110 7.6.1). */
-    private void markConnectionNominated(ByteBuf buf, int base) {
+    private void markConnectionNominated(byte[] a) {
         for (int c = 0; c < count; c++) {
             if (kind[c] != CONNECTION) {
                 continue;
@@ -320,20 +347,20 @@ final class Http1HeadParser {
             int e = valueEnd[c];
             while (s < e) {
                 int comma = s;
-                while (comma < e && buf.getByte(base + comma) != ',') {
+                while (comma < e && a[comma] != ',') {
                     comma++;
                 }
                 int ts = s;
                 int te = comma;
-                while (ts < te && isWhitespace(buf.getByte(base + ts))) {
+                while (ts < te && isWhitespace(a[ts])) {
                     ts++;
                 }
-                while (te > ts && isWhitespace(buf.getByte(base + te - 1))) {
+                while (te > ts && isWhitespace(a[te - 1])) {
                     te--;
                 }
                 for (int h = 0; h < count; h++) {
                     if (!drop[h] && nameEnd[h] - nameStart[h] == te - ts
-                        && regionEqualsIgnoreCase(buf, base + nameStart[h], base + ts, te - ts)) {
+                        && regionEqualsIgnoreCase(a, nameStart[h], ts, te - ts)) {
                         drop[h] = true;
                     }
                 }
@@ -342,23 +369,23 @@ final class Http1HeadParser {
         }
     }
 
-    private void connectionTokens(ByteBuf buf, int base, int s, int e) {
+    private void connectionTokens(byte[] a, int s, int e) {
         while (s < e) {
             int comma = s;
-            while (comma < e && buf.getByte(base + comma) != ',') {
+            while (comma < e && a[comma] != ',') {
                 comma++;
             }
             int ts = s;
             int te = comma;
-            while (ts < te && isWhitespace(buf.getByte(base + ts))) {
+            while (ts < te && isWhitespace(a[ts])) {
                 ts++;
             }
-            while (te > ts && isWhitespace(buf.getByte(base + te - 1))) {
+            while (te > ts && isWhitespace(a[te - 1])) {
                 te--;
             }
-            if (equalsIgnoreCase(buf, base, ts, te, CLOSE)) {
+            if (equalsIgnoreCase(a, ts, te, CLOSE)) {
                 close = true;
-            } else if (equalsIgnoreCase(buf, base, ts, te, KEEP_ALIVE_TOKEN)) {
+            } else if (equalsIgnoreCase(a, ts, te, KEEP_ALIVE_TOKEN)) {
                 keepAlive = true;
             } else if (te > ts) {
                 customConnectionTokens = true;
@@ -367,13 +394,13 @@ final class Http1HeadParser {
         }
     }
 
-    private long parseLength(ByteBuf buf, int base, int s, int e) throws Http1ParseException {
+    private long parseLength(byte[] a, int s, int e) throws Http1ParseException {
         if (s == e || e - s > 18) {
             throw bad("invalid Content-Length");
         }
         long n = 0;
         for (int i = s; i < e; i++) {
-            byte b = buf.getByte(base + i);
+            byte b = a[i];
             if (b < '0' || b > '9') {
                 throw bad("invalid Content-Length");
             }
@@ -446,9 +473,9 @@ final class Http1HeadParser {
         return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    private static int kindOf(ByteBuf buf, int base, int s, int e) {
+    private static int kindOf(byte[] a, int s, int e) {
         int len = e - s;
-        int first = buf.getByte(base + s) | 0x20;
+        int first = a[s] | 0x20;
         int candidate;
         switch (len) {
             case 2: candidate = TE; break;
@@ -462,10 +489,10 @@ final class Http1HeadParser {
             case 19: candidate = PROXY_AUTHORIZATION; break;
             default: return OTHER;
         }
-        return equalsIgnoreCase(buf, base, s, e, NAMES[candidate]) ? candidate : OTHER;
+        return equalsIgnoreCase(a, s, e, NAMES[candidate]) ? candidate : OTHER;
     }
 
-    /** [s, e) equals the lower-case ASCII {@code lower}, ignoring case. */
+    /** [base + s, base + e) of {@code buf} equals the lower-case ASCII {@code lower}, ignoring case. */
     static boolean equalsIgnoreCase(ByteBuf buf, int base, int s, int e, byte[] lower) {
         if (e - s != lower.length) {
             return false;
@@ -482,22 +509,39 @@ final class Http1HeadParser {
         return true;
     }
 
-    private static boolean endsWithToken(ByteBuf buf, int base, int s, int e, byte[] lower) {
+    /** [s, e) of {@code a} equals the lower-case ASCII {@code lower}, ignoring case. */
+    private static boolean equalsIgnoreCase(byte[] a, int s, int e, byte[] lower) {
+        if (e - s != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            int b = a[s + i];
+            if (b >= 'A' && b <= 'Z') {
+                b += 32;
+            }
+            if (b != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean endsWithToken(byte[] a, int s, int e, byte[] lower) {
         int comma = e;
-        while (comma > s && buf.getByte(base + comma - 1) != ',') {
+        while (comma > s && a[comma - 1] != ',') {
             comma--;
         }
         int ts = comma;
-        while (ts < e && isWhitespace(buf.getByte(base + ts))) {
+        while (ts < e && isWhitespace(a[ts])) {
             ts++;
         }
-        return equalsIgnoreCase(buf, base, ts, e, lower);
+        return equalsIgnoreCase(a, ts, e, lower);
     }
 
-    private static boolean regionEqualsIgnoreCase(ByteBuf buf, int a, int b, int len) {
+    private static boolean regionEqualsIgnoreCase(byte[] arr, int a, int b, int len) {
         for (int i = 0; i < len; i++) {
-            int x = buf.getByte(a + i);
-            int y = buf.getByte(b + i);
+            int x = arr[a + i];
+            int y = arr[b + i];
             if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
                 return false;
             }
@@ -509,17 +553,16 @@ final class Http1HeadParser {
         return b == ' ' || b == '\t';
     }
 
+    private static final boolean[] TCHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+    }
+
     /** RFC 9110 tchar. */
     private static boolean isTokenChar(byte b) {
-        if (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9') {
-            return true;
-        }
-        switch (b) {
-            case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-            case '^': case '_': case '`': case '|': case '~':
-                return true;
-            default:
-                return false;
-        }
+        return TCHAR[b & 0xff];
     }
 }
