@@ -74,6 +74,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private boolean upstreamFlushPending;
     private boolean callerFlushPending;
 
+    private Target inboundTarget;
+
     // Host -> normalised authority, cached: a connection almost always names one authority
     private byte[] lastRawAuthority = new byte[0];
     private String lastAuthority = "";
@@ -292,14 +294,18 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         var cfg = proxy.config;
         String authority = exchange.authority;
         if (lc.direction == Direction.INBOUND) {
-            InetSocketAddress t = lc.fixedTarget;
-            if (cfg.transparent()) {
-                InetSocketAddress od = cfg.originalDestination().lookup(conn.channel);
-                if (od != null) {
-                    t = new InetSocketAddress("127.0.0.1", od.getPort());
+            if (inboundTarget == null) {
+                // the same for every request of the connection: looked up once
+                InetSocketAddress t = lc.fixedTarget;
+                if (cfg.transparent()) {
+                    InetSocketAddress od = cfg.originalDestination().lookup(conn.channel);
+                    if (od != null) {
+                        t = new InetSocketAddress("127.0.0.1", od.getPort());
+                    }
                 }
+                inboundTarget = proxy.resolver.target(t);
             }
-            onTarget(proxy.resolver.target(t));
+            onTarget(inboundTarget);
             return;
         }
         if (authority.isEmpty() || Authority.port(authority) < 0) {
