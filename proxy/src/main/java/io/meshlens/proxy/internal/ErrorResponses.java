@@ -28,6 +28,27 @@ final class ErrorResponses {
         }
     }
 
+    /** The plain-text body of a proxy error response. */
+    static byte[] body(ProxyError error, String detail) {
+        return ("meshlens proxy: " + error.label() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The same response as {@link #create} as HTTP/1.1 bytes, for the byte-forwarding path (which
+     * has no HTTP encoder); it always closes the connection.
+     */
+    static ByteBuf http1(ByteBufAllocator alloc, int status, ProxyError error, byte[] body) {
+        String head = "HTTP/1.1 " + HttpResponseStatus.valueOf(status) + "\r\n"
+                + "content-type: text/plain; charset=utf-8\r\n"
+                + "content-length: " + body.length + "\r\n"
+                + ERROR_HEADER + ": " + error.label() + "\r\n"
+                + "connection: close\r\n\r\n";
+        ByteBuf b = alloc.buffer(head.length() + body.length);
+        b.writeCharSequence(head, StandardCharsets.US_ASCII);
+        b.writeBytes(body);
+        return b;
+    }
+
     static FullHttpResponse create(ByteBufAllocator alloc, int status, ProxyError error, String detail, boolean close) {
         String text = "meshlens proxy: " + error.label() + ": " + detail + "\n";
         ByteBuf body = alloc.buffer(text.length());

@@ -47,7 +47,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  * loop, which the upstream channel shares.
  */
 final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements Upstreams.Callback, TapSource {
-    private static final AtomicLong IDS = new AtomicLong();
+    /** Exchange ids, shared with the HTTP/1 byte-forwarding path so that tap ids stay unique. */
+    static final AtomicLong IDS = new AtomicLong();
 
     private final ListenerContext lc;
     private final ProxyContext proxy;

@@ -39,6 +39,12 @@ final class Pipelines {
 
     void http1(ChannelPipeline p) {
         var cfg = lc.proxy.config;
+        if (!cfg.h2cUpgrade()) {
+            // HTTP/1 heads parsed once and forwarded as bytes; the codec path below stays for
+            // h2c upgrades, which need Netty's HTTP objects
+            p.addLast("exchange", new Http1ServerHandler(lc, conn));
+            return;
+        }
         HttpServerCodec codec = new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(cfg.maxInitialLineLength())
                 .setMaxHeaderSize(cfg.maxHeaderSize())

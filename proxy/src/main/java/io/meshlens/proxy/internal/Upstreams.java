@@ -61,6 +61,20 @@ final class Upstreams {
         }
     }
 
+    /**
+     * Acquires a byte-forwarding HTTP/1 connection (no HTTP codec: {@link Http1UpstreamHandler}
+     * only), from the loop's pool when one is idle. These have their own pool: the codec-based
+     * connections above cannot be shared with them.
+     */
+    void acquireHttp1Bytes(EventLoop loop, Direction direction, InetSocketAddress target, Callback cb) {
+        loop(loop, direction).acquireBytes(target, cb);
+    }
+
+    /** Returns a reusable byte-forwarding HTTP/1 connection to its loop's pool. */
+    void releaseHttp1Bytes(Channel ch, Direction direction, InetSocketAddress target) {
+        loop(ch.eventLoop(), direction).releaseBytes(ch, target);
+    }
+
     /** Returns a reusable HTTP/1 connection to its loop's pool. */
     void release(Channel ch, Direction direction, InetSocketAddress target) {
         loop(ch.eventLoop(), direction).release(ch, target);
@@ -82,12 +96,103 @@ final class Upstreams {
         private final Map<InetSocketAddress, H2Connection> h2 = new HashMap<>();
         private final Bootstrap h1Bootstrap;
         private final Bootstrap h2Bootstrap;
+        private final Map<InetSocketAddress, ArrayDeque<Channel>> idleBytes = new HashMap<>();
+        private final Bootstrap bytesBootstrap;
+        private boolean sweepScheduled;
 
         Loop(EventLoop loop, Direction direction) {
             this.loop = loop;
             this.direction = direction;
             this.h1Bootstrap = bootstrap(false);
             this.h2Bootstrap = bootstrap(true);
+            this.bytesBootstrap = bytesBootstrap();
+        }
+
+        private Bootstrap bytesBootstrap() {
+            var cfg = proxy.config;
+            return new Bootstrap().group(loop).channel(Transport.socketChannel())
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, cfg.connectTimeout().toMillis()))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            if (direction == Direction.OUTBOUND) {
+                                ch.pipeline().addLast(new TcpMetricsHandler(proxy.metrics, Direction.OUTBOUND, ProxyError.UPSTREAM_RESET));
+                            }
+                            ch.pipeline().addLast(new Http1UpstreamHandler());
+                        }
+                    });
+        }
+
+        void acquireBytes(InetSocketAddress target, Callback cb) {
+            ArrayDeque<Channel> q = idleBytes.get(target);
+            if (q != null) {
+                Channel ch;
+                while ((ch = q.pollLast()) != null) {
+                    Http1UpstreamHandler h = ch.pipeline().get(Http1UpstreamHandler.class);
+                    if (h != null) {
+                        h.pool = null;
+                        if (ch.isActive()) {
+                            cb.onUpstream(ch);
+                            return;
+                        }
+                    }
+                }
+            }
+            connect(bytesBootstrap, target).addListener((ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                    cb.onUpstream(f.channel());
+                } else {
+                    cb.onUpstreamFailure(f.cause());
+                }
+            });
+        }
+
+        void releaseBytes(Channel ch, InetSocketAddress target) {
+            Http1UpstreamHandler h = ch.pipeline().get(Http1UpstreamHandler.class);
+            ArrayDeque<Channel> q = idleBytes.computeIfAbsent(target, k -> new ArrayDeque<>());
+            if (h == null || q.size() >= 256 || proxy.draining) {
+                ch.close();
+                return;
+            }
+            h.pool = q; // the handler takes the channel out of the pool when it closes
+            h.idleSince = System.nanoTime();
+            q.addLast(ch);
+            ch.read(); // notices the upstream closing (or misbehaving) while idle
+            if (!sweepScheduled) {
+                scheduleSweep();
+            }
+        }
+
+        /**
+         * Closes pooled connections idle for longer than the idle timeout: one periodic task per
+         * loop instead of an idle-state handler (and its per-write listener) on every connection.
+         */
+        private void scheduleSweep() {
+            sweepScheduled = true;
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(50), proxy.config.idleTimeout().toNanos() / 4);
+            loop.schedule(this::sweep, period, TimeUnit.NANOSECONDS);
+        }
+
+        private void sweep() {
+            sweepScheduled = false;
+            long now = System.nanoTime();
+            long limit = proxy.config.idleTimeout().toNanos();
+            boolean any = false;
+            for (ArrayDeque<Channel> q : idleBytes.values()) {
+                for (Channel ch : q.toArray(new Channel[0])) {
+                    Http1UpstreamHandler h = ch.pipeline().get(Http1UpstreamHandler.class);
+                    if (h == null || now - h.idleSince >= limit) {
+                        q.remove(ch);
+                        ch.close();
+                    }
+                }
+                any |= !q.isEmpty();
+            }
+            if (any) {
+                scheduleSweep();
+            }
         }
 
         private Bootstrap bootstrap(boolean isH2) {

@@ -41,7 +41,11 @@ class ProtocolDetectorTest {
     }
 
     private static ListenerContext listener() {
-        ProxyConfig cfg = ProxyConfig.fromEnvironment(Map.of());
+        return listener(Map.of());
+    }
+
+    private static ListenerContext listener(Map<String, String> env) {
+        ProxyConfig cfg = ProxyConfig.fromEnvironment(env);
         ProxyMetrics metrics = new ProxyMetrics(cfg, "test");
         return new ListenerContext(new ProxyContext(cfg, metrics, new Tap(metrics)), Direction.INBOUND,
                 new java.net.InetSocketAddress("127.0.0.1", 1));
@@ -52,8 +56,25 @@ class ProtocolDetectorTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ListenerContext lc = listener();
         ch.pipeline().addLast(new ProtocolDetector(lc, new ConnectionInfo(ch, "127.0.0.1")));
+        // an incomplete head with a bad header line: the byte path must have received the peeked
+        // bytes to answer 400 once the rest arrives
         ch.writeInbound(Unpooled.copiedBuffer("GET /x HTTP/1.1\r\nHost: a\r\n", StandardCharsets.US_ASCII));
         assertThat(ch.pipeline().get(ProtocolDetector.class)).isNull();
+        assertThat(ch.pipeline().get(Http1ServerHandler.class)).isNotNull();
+        assertThat(ch.pipeline().get(HttpServerCodec.class)).isNull();
+        ch.writeInbound(Unpooled.copiedBuffer("Bad Header: x\r\n\r\n", StandardCharsets.US_ASCII));
+        ByteBuf out = ch.readOutbound();
+        assertThat(out.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 400 ").contains("protocol_error");
+        out.release();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void installsCodecPipelineWhenH2cUpgradeIsOn() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ListenerContext lc = listener(Map.of("MESHLENS_H2C_UPGRADE", "true"));
+        ch.pipeline().addLast(new ProtocolDetector(lc, new ConnectionInfo(ch, "127.0.0.1")));
+        ch.writeInbound(Unpooled.copiedBuffer("GET /x HTTP/1.1\r\nHost: a\r\n", StandardCharsets.US_ASCII));
         assertThat(ch.pipeline().get(HttpServerCodec.class)).isNotNull();
         assertThat(ch.pipeline().get(HttpExchangeHandler.class)).isNotNull();
         ch.finishAndReleaseAll();

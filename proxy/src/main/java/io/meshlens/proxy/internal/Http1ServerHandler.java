@@ -1,0 +1,787 @@
+package io.meshlens.proxy.internal;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+
+import io.meshlens.proxy.metrics.Direction;
+import io.meshlens.proxy.metrics.ProxyError;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+
+/**
+ * Forwards HTTP/1.1 exchanges of one caller connection as bytes: each request head is parsed
+ * once in place ({@link Http1HeadParser}), copied upstream with only the hop-by-hop parts
+ * rewritten ({@link Http1HeadWriter}), and its body spliced through while
+ * {@link Http1BodyFramer} finds where it ends; the response goes back the same way. No HTTP
+ * objects, no re-encoding, writes with the void promise except the one that ends a response
+ * (the exchange is recorded when it completes), one timer per connection ({@link Http1Deadline}).
+ *
+ * <p>Backpressure: {@code AUTO_READ} is off on both connections; a side is read again only while
+ * the other side is writable, and {@code channelWritabilityChanged} resumes it, so at most one
+ * read plus the channel's write buffer (high-water mark) is held per direction. Everything runs
+ * on the caller connection's event loop, which the upstream connection shares.
+ */
+final class Http1ServerHandler extends ChannelInboundHandlerAdapter
+        implements Upstreams.Callback, Http1UpstreamHandler.Owner, Http1Deadline.Listener {
+    private enum Req { IDLE, RESOLVING, BODY, DONE }
+
+    private final ListenerContext lc;
+    private final ProxyContext proxy;
+    private final ConnectionInfo conn;
+    private final Http1Exchange exchange;
+    private final Http1HeadParser requestHead;
+    private final Http1HeadParser responseHead;
+    private final Http1BodyFramer requestBody;
+    private final Http1BodyFramer responseBody;
+    private final long headerReadTimeoutNanos;
+    private final long responseTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final ChannelFutureListener responseEndWritten = this::onResponseEndWritten;
+    private ChannelHandlerContext ctx;
+    private Http1Deadline deadline;
+
+    /** Caller bytes not forwarded yet: a partial head, body held while connecting, a pipelined request. */
+    private ByteBuf in;
+    /** Upstream bytes not forwarded yet: a partial response head. */
+    private ByteBuf rin;
+
+    // --- the current exchange ---
+    private Req req = Req.IDLE;
+    private boolean active;
+    private boolean keepAlive;
+    private boolean headRequest;
+    private boolean closeAfterResponse;
+    private ByteBuf requestHeadOut;
+    private ByteBuf responseHeadOut;
+    private Channel upstream;
+    private Http1UpstreamHandler upstreamHandler;
+    private boolean responseStarted;
+    private boolean responseDone;
+    private boolean upstreamReusable;
+
+    // flush batching: writes made while handling a read batch are flushed once at its end
+    private boolean inCallerRead;
+    private boolean upstreamFlushPending;
+    private boolean callerFlushPending;
+
+    private Target inboundTarget;
+
+    // Host -> normalised authority, cached: a connection almost always names one authority
+    private byte[] lastRawAuthority = new byte[0];
+    private String lastAuthority = "";
+
+    Http1ServerHandler(ListenerContext lc, ConnectionInfo conn) {
+        this.lc = lc;
+        this.proxy = lc.proxy;
+        this.conn = conn;
+        this.exchange = new Http1Exchange(lc, conn);
+        var cfg = proxy.config;
+        this.requestHead = new Http1HeadParser(true, cfg.maxInitialLineLength(), cfg.maxHeaderSize());
+        this.responseHead = new Http1HeadParser(false, cfg.maxInitialLineLength(), Math.max(cfg.maxHeaderSize(), 8192));
+        this.requestBody = new Http1BodyFramer(cfg.maxHeaderSize());
+        this.responseBody = new Http1BodyFramer(Math.max(cfg.maxHeaderSize(), 8192));
+        this.headerReadTimeoutNanos = cfg.headerReadTimeout().toNanos();
+        this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
+        this.idleTimeoutNanos = cfg.idleTimeout().toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.deadline = new Http1Deadline(ctx.executor(), this);
+        deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
+        if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.read();
+        super.channelActive(ctx);
+    }
+
+    // ---------------------------------------------------------------- caller side
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inCallerRead = true;
+        in = append(in, (ByteBuf) msg);
+        processCaller();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inCallerRead = false;
+        if (upstreamFlushPending) {
+            upstreamFlushPending = false;
+            if (upstream != null) {
+                upstream.flush();
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    private void processCaller() {
+        while (true) {
+            switch (req) {
+                case IDLE:
+                    if (in == null) {
+                        ctx.read();
+                        return;
+                    }
+                    if (!readHead()) {
+                        return;
+                    }
+                    break; // a new exchange started: its state decides what happens to the rest
+                case BODY:
+                    forwardRequestBody();
+                    return;
+                default:
+                    // RESOLVING: the body waits for the upstream; DONE: a pipelined request waits
+                    // for the current exchange to end (nothing more is read meanwhile)
+                    return;
+            }
+        }
+    }
+
+    /** Parses (more of) a request head; true when an exchange started. */
+    private boolean readHead() {
+        int n;
+        try {
+            n = requestHead.parse(in);
+        } catch (Http1ParseException e) {
+            malformedRequest(e);
+            return false;
+        }
+        if (n < 0) {
+            if (!in.isReadable()) {
+                releaseIn();
+            } else if (deadline.armed() != Http1Deadline.Kind.HEADER_READ) {
+                deadline.arm(Http1Deadline.Kind.HEADER_READ, headerReadTimeoutNanos); // head started
+            }
+            ctx.read();
+            return false;
+        }
+        deadline.disarm(); // head complete
+        startExchange(n);
+        return true;
+    }
+
+    private void startExchange(int headLength) {
+        Http1HeadParser p = requestHead;
+        ByteBuf b = in;
+        int base = b.readerIndex();
+        String method = method(b, base, p.methodLength());
+        headRequest = method == "HEAD";
+        keepAlive = p.keepAlive();
+
+        // absolute-form target (a forward-proxy request): its authority routes, origin-form goes on
+        int ts = base + p.targetStart();
+        int te = base + p.targetEnd();
+        int originStart = -1;
+        int as;
+        int ae;
+        if (te - ts >= 7 && Http1HeadParser.equalsIgnoreCase(b, ts, 0, 7, HTTP_SCHEME)) {
+            int end = ts + 7;
+            int at = -1;
+            while (end < te && b.getByte(end) != '/' && b.getByte(end) != '?') {
+                if (b.getByte(end) == '@') {
+                    at = end;
+                }
+                end++;
+            }
+            as = at >= 0 ? at + 1 : ts + 7;
+            ae = end;
+            originStart = end - base;
+        } else if (p.hostIndex() >= 0) {
+            as = base + p.valueStart(p.hostIndex());
+            ae = base + p.valueEnd(p.hostIndex());
+        } else {
+            as = ae = -1;
+        }
+        String authority = as < 0 ? "" : authority(b, as, ae);
+        var routes = proxy.config.routes();
+        String path = routes.size() > 0 || proxy.tap.active() ? b.toString(ts, te - ts, StandardCharsets.ISO_8859_1) : null;
+        begin(method, path, authority);
+
+        if (p.chunked()) {
+            requestBody.resetChunked();
+        } else {
+            requestBody.resetLength(Math.max(0, p.contentLength()));
+        }
+        if (Http1HeadWriter.requestUnchanged(p, originStart >= 0)) {
+            requestHeadOut = b.retainedSlice(base, headLength);
+        } else {
+            requestHeadOut = ctx.alloc().buffer(headLength + 64);
+            String hostForAbsolute = originStart >= 0 ? b.toString(as, ae - as, StandardCharsets.ISO_8859_1) : null;
+            Http1HeadWriter.writeRequest(b, p, originStart, hostForAbsolute, requestHeadOut);
+        }
+        b.skipBytes(headLength);
+        if (!b.isReadable()) {
+            releaseIn();
+        }
+        p.reset();
+        req = Req.RESOLVING;
+        if (!proxy.tryAcquireRequest()) {
+            fail(ProxyError.OVERLOADED, 503, "too many requests in flight");
+            return;
+        }
+        exchange.admitted = true;
+        resolveTarget();
+    }
+
+    private void begin(String method, String path, String authority) {
+        exchange.begin(method, path, authority);
+        active = true;
+        responseStarted = false;
+        responseDone = false;
+        upstreamReusable = false;
+    }
+
+    private static final byte[] HTTP_SCHEME = "http://".getBytes(StandardCharsets.US_ASCII);
+
+    private static String method(ByteBuf b, int base, int len) {
+        byte c = b.getByte(base);
+        if (len == 3 && c == 'G' && b.getByte(base + 1) == 'E' && b.getByte(base + 2) == 'T') {
+            return "GET";
+        }
+        if (len == 4 && c == 'P' && b.getByte(base + 1) == 'O' && b.getByte(base + 2) == 'S' && b.getByte(base + 3) == 'T') {
+            return "POST";
+        }
+        if (len == 4 && c == 'H' && b.getByte(base + 1) == 'E' && b.getByte(base + 2) == 'A' && b.getByte(base + 3) == 'D') {
+            return "HEAD";
+        }
+        String m = b.toString(base, len, StandardCharsets.ISO_8859_1);
+        return m.equals("HEAD") ? "HEAD" : m;
+    }
+
+    /** Normalised authority of the raw bytes [s, e), allocating only when they differ from the last. */
+    private String authority(ByteBuf b, int s, int e) {
+        int len = e - s;
+        byte[] last = lastRawAuthority;
+        if (last.length == len) {
+            int i = 0;
+            while (i < len && b.getByte(s + i) == last[i]) {
+                i++;
+            }
+            if (i == len) {
+                return lastAuthority;
+            }
+        }
+        byte[] raw = new byte[len];
+        b.getBytes(s, raw);
+        lastRawAuthority = raw;
+        lastAuthority = Authority.normalize(new String(raw, StandardCharsets.ISO_8859_1), 80);
+        return lastAuthority;
+    }
+
+    private void resolveTarget() {
+        var cfg = proxy.config;
+        String authority = exchange.authority;
+        if (lc.direction == Direction.INBOUND) {
+            if (inboundTarget == null) {
+                // the same for every request of the connection: looked up once
+                InetSocketAddress t = lc.fixedTarget;
+                if (cfg.transparent()) {
+                    InetSocketAddress od = cfg.originalDestination().lookup(conn.channel);
+                    if (od != null) {
+                        t = new InetSocketAddress("127.0.0.1", od.getPort());
+                    }
+                }
+                inboundTarget = proxy.resolver.target(t);
+            }
+            onTarget(inboundTarget);
+            return;
+        }
+        if (authority.isEmpty() || Authority.port(authority) < 0) {
+            InetSocketAddress od = cfg.transparent() ? cfg.originalDestination().lookup(conn.channel) : null;
+            if (od == null) {
+                fail(ProxyError.NO_ROUTE, 502, authority.isEmpty() ? "request has no authority (Host)" : "invalid authority " + authority);
+                return;
+            }
+            onTarget(proxy.resolver.target(od));
+            return;
+        }
+        Target t = proxy.resolver.resolveNow(authority);
+        if (t != null) {
+            onTarget(t);
+            return;
+        }
+        final long exchangeId = exchange.id;
+        proxy.resolver.resolveAsync(authority, ctx.executor()).addListener((Future<Target> f) -> {
+            if (!active || exchange.id != exchangeId) {
+                return;
+            }
+            if (f.isSuccess()) {
+                onTarget(f.getNow());
+            } else {
+                fail(ProxyError.DNS_FAILURE, 502, "cannot resolve " + Authority.host(authority));
+            }
+        });
+    }
+
+    private void onTarget(Target t) {
+        exchange.onTarget(t);
+        proxy.upstreams.acquireHttp1Bytes(ctx.channel().eventLoop(), lc.direction, t.address(), this);
+    }
+
+    @Override
+    public void onUpstream(Channel ch) {
+        if (!active || upstream != null || req != Req.RESOLVING) {
+            // the exchange ended (caller left, timeout) while connecting
+            if (ch.isActive()) {
+                ch.close();
+            }
+            return;
+        }
+        upstream = ch;
+        upstreamHandler = ch.pipeline().get(Http1UpstreamHandler.class);
+        upstreamHandler.attach(this);
+        ByteBuf head = requestHeadOut;
+        requestHeadOut = null;
+        ch.write(head, ch.voidPromise());
+        responseHead.reset();
+        if (requestBody.done()) {
+            requestDone();
+        } else {
+            req = Req.BODY;
+            forwardRequestBody();
+        }
+        flushUpstream();
+        ch.read(); // start receiving the response
+    }
+
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+        if (!active) {
+            return;
+        }
+        String to = ConnectionInfo.format(exchange.target.address());
+        if (cause instanceof ConnectTimeoutException) {
+            fail(ProxyError.CONNECT_TIMEOUT, 504, "connect to " + to + " timed out");
+        } else if (cause instanceof ConnectException) {
+            fail(ProxyError.CONNECT_REFUSED, 502, "connect to " + to + " refused");
+        } else if (cause instanceof UnknownHostException) {
+            fail(ProxyError.DNS_FAILURE, 502, "cannot resolve " + exchange.authority);
+        } else {
+            fail(ProxyError.CONNECT_REFUSED, 502, "connect to " + to + " failed: " + cause.getMessage());
+        }
+    }
+
+    private void forwardRequestBody() {
+        if (in != null) {
+            int n;
+            try {
+                n = requestBody.scan(in);
+            } catch (Http1ParseException e) {
+                ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
+                fail(ProxyError.PROTOCOL_ERROR, e.status(), "malformed request: " + e.getMessage());
+                return;
+            }
+            if (n > 0) {
+                upstream.write(in.retainedSlice(in.readerIndex(), n), upstream.voidPromise());
+                in.skipBytes(n);
+                flushUpstream();
+            }
+            if (!in.isReadable()) {
+                releaseIn();
+            }
+            exchange.requestBytes = requestBody.payloadBytes();
+        }
+        if (requestBody.done()) {
+            requestDone();
+        } else if (upstream.isWritable()) {
+            ctx.read(); // else onUpstreamWritable resumes
+        }
+    }
+
+    private void requestDone() {
+        req = Req.DONE;
+        exchange.requestBytes = requestBody.payloadBytes();
+        if (!responseStarted) {
+            deadline.arm(Http1Deadline.Kind.RESPONSE, responseTimeoutNanos);
+        }
+        if (in == null) {
+            ctx.read(); // notices the caller leaving (or a pipelined request) while we wait
+        }
+    }
+
+    @Override
+    public void onUpstreamWritable() {
+        if (active && req == Req.BODY) {
+            if (in != null) {
+                forwardRequestBody();
+            } else {
+                ctx.read();
+            }
+        }
+    }
+
+    private void flushUpstream() {
+        if (inCallerRead) {
+            upstreamFlushPending = true;
+        } else {
+            upstreamFlushPending = false;
+            upstream.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- upstream side
+
+    @Override
+    public void onUpstreamData(ByteBuf data) {
+        if (!active || responseDone) {
+            // bytes after the response ended: the connection cannot be trusted for another exchange
+            upstreamReusable = false;
+            data.release();
+            return;
+        }
+        rin = append(rin, data);
+        processUpstream();
+    }
+
+    private void processUpstream() {
+        while (!responseStarted) {
+            int n;
+            try {
+                n = responseHead.parse(rin);
+            } catch (Http1ParseException e) {
+                upstreamReusable = false;
+                fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + e.getMessage());
+                return;
+            }
+            if (n < 0) {
+                upstream.read();
+                return;
+            }
+            int code = responseHead.status();
+            if (code < 200 && code != 101) {
+                // informational (100 Continue, 103): passed on as is; the final head follows
+                ctx.write(rin.retainedSlice(rin.readerIndex(), n), ctx.voidPromise());
+                callerFlushPending = true;
+                rin.skipBytes(n);
+                responseHead.reset();
+                if (!rin.isReadable()) {
+                    releaseRin();
+                    upstream.read();
+                    return;
+                }
+                continue;
+            }
+            startResponse(n, code);
+        }
+        forwardResponseBody();
+    }
+
+    private void startResponse(int headLength, int code) {
+        responseStarted = true;
+        deadline.disarm();
+        Http1HeadParser p = responseHead;
+        if (headRequest || code == 204 || code == 304) {
+            responseBody.resetLength(0);
+        } else if (p.chunked()) {
+            responseBody.resetChunked();
+        } else if (p.transferEncoding() || p.contentLength() < 0) {
+            responseBody.resetUntilClose();
+        } else {
+            responseBody.resetLength(p.contentLength());
+        }
+        upstreamReusable = p.keepAlive() && !responseBody.untilClose() && code != 101;
+        boolean close = !keepAlive || closeAfterResponse || proxy.draining || req != Req.DONE
+                        || responseBody.untilClose() || code == 101;
+        closeAfterResponse = close;
+        int rest = rin.readableBytes() - headLength;
+        ByteBuf out = ctx.alloc().buffer(headLength + 24 + (rest <= 2048 ? rest : 0));
+        Http1HeadWriter.writeResponse(rin, p, close, out);
+        rin.skipBytes(headLength);
+        p.reset();
+        responseHeadOut = out;
+        exchange.responseHeaders(code);
+    }
+
+    private void forwardResponseBody() {
+        ByteBuf b = rin;
+        int n = 0;
+        if (b != null) {
+            try {
+                n = responseBody.scan(b);
+            } catch (Http1ParseException e) {
+                upstreamReusable = false;
+                fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + e.getMessage());
+                return;
+            }
+        }
+        exchange.responseBytes = responseBody.payloadBytes();
+        ByteBuf out = responseHeadOut;
+        responseHeadOut = null;
+        if (n > 0) {
+            if (out != null && out.writableBytes() >= n) {
+                out.writeBytes(b, b.readerIndex(), n); // a small body leaves in one buffer with its head
+            } else {
+                if (out != null) {
+                    ctx.write(out, ctx.voidPromise());
+                }
+                out = b.retainedSlice(b.readerIndex(), n);
+            }
+            b.skipBytes(n);
+        }
+        if (responseBody.done()) {
+            if (b != null && b.isReadable()) {
+                upstreamReusable = false; // the upstream sent more than the response
+            }
+            releaseRin();
+            endResponse(out);
+            return;
+        }
+        if (b != null && !b.isReadable()) {
+            releaseRin();
+        }
+        if (out != null) {
+            ctx.write(out, ctx.voidPromise());
+            callerFlushPending = true;
+        }
+        if (ctx.channel().isWritable()) {
+            upstream.read(); // else channelWritabilityChanged resumes
+        }
+    }
+
+    private void endResponse(ByteBuf last) {
+        responseDone = true;
+        callerFlushPending = false;
+        ctx.writeAndFlush(last != null ? last : Unpooled.EMPTY_BUFFER).addListener(responseEndWritten);
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (callerFlushPending) {
+            callerFlushPending = false;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && active && responseStarted && !responseDone && upstream != null) {
+            upstream.read();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void onUpstreamClosed(Throwable cause) {
+        if (!active || responseDone) {
+            return;
+        }
+        upstreamReusable = false;
+        if (responseStarted && responseBody.untilClose()) {
+            ByteBuf out = responseHeadOut;
+            responseHeadOut = null;
+            detachUpstream();
+            endResponse(out);
+            return;
+        }
+        fail(ProxyError.UPSTREAM_RESET, 502, "upstream closed before the response ended");
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    private void onResponseEndWritten(ChannelFuture f) {
+        if (!active) {
+            return;
+        }
+        if (!f.isSuccess()) {
+            fail(ProxyError.DOWNSTREAM_RESET, 0, "write to caller failed");
+            return;
+        }
+        exchange.finish(ProxyError.NONE);
+        active = false;
+        Channel up = upstream;
+        detachUpstream();
+        if (up != null) {
+            if (upstreamReusable && req == Req.DONE && up.isActive()) {
+                proxy.upstreams.releaseHttp1Bytes(up, lc.direction, exchange.target.address());
+            } else {
+                up.close();
+            }
+        }
+        if (closeAfterResponse || !keepAlive || req != Req.DONE || proxy.draining) {
+            HttpExchangeHandler.closeOnFlush(ctx.channel());
+            releaseIn();
+            return;
+        }
+        req = Req.IDLE;
+        if (in != null) {
+            inCallerRead = false; // outside a read batch: upstream writes flush at once
+            processCaller();
+        } else {
+            deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
+            ctx.read();
+        }
+    }
+
+    private void detachUpstream() {
+        if (upstreamHandler != null) {
+            upstreamHandler.detach();
+            upstreamHandler = null;
+        }
+        upstream = null;
+    }
+
+    /**
+     * Ends the exchange with an error: answers the caller if no response started (and closes,
+     * as the old path did), else aborts the caller's connection; closes the upstream; records.
+     */
+    private void fail(ProxyError err, int httpStatus, String detail) {
+        if (!active) {
+            return;
+        }
+        deadline.disarm();
+        Channel up = upstream;
+        detachUpstream();
+        if (up != null) {
+            up.close();
+        }
+        releaseBuffers();
+        boolean canAnswer = !responseStarted && httpStatus > 0 && ctx.channel().isActive();
+        closeAfterResponse = true;
+        req = Req.DONE;
+        if (canAnswer) {
+            byte[] body = ErrorResponses.body(err, detail);
+            exchange.responseBytes = body.length;
+            exchange.responseHeaders(httpStatus);
+            exchange.finish(err);
+            active = false;
+            ctx.writeAndFlush(ErrorResponses.http1(ctx.alloc(), httpStatus, err, body)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!responseStarted) {
+            exchange.status = 0;
+        }
+        exchange.finish(err);
+        active = false;
+        ctx.close();
+    }
+
+    private void malformedRequest(Http1ParseException e) {
+        ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
+        begin("", null, "");
+        fail(ProxyError.PROTOCOL_ERROR, e.status(), "malformed request: " + e.getMessage());
+    }
+
+    @Override
+    public void onDeadline(Http1Deadline.Kind kind) {
+        switch (kind) {
+            case RESPONSE:
+                if (active && !responseStarted) {
+                    fail(ProxyError.RESPONSE_TIMEOUT, 504, "no response headers within "
+                            + proxy.config.responseTimeout().toMillis() + "ms");
+                }
+                break;
+            case HEADER_READ:
+                if (!active && req == Req.IDLE) {
+                    // TODO(merge): ProxyError.REQUEST_TIMEOUT once the limits branch adds it
+                    ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
+                    begin("", null, "");
+                    fail(ProxyError.PROTOCOL_ERROR, 408, "request head not complete within "
+                            + proxy.config.headerReadTimeout().toMillis() + "ms");
+                }
+                break;
+            default:
+                if (!active && req == Req.IDLE && in == null) {
+                    ctx.close();
+                }
+                break;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        deadline.stop();
+        if (active) {
+            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the connection");
+        }
+        releaseBuffers();
+        releaseIn();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProxyContext.markCloseError(ctx.channel(), ProxyError.DOWNSTREAM_RESET);
+        if (active) {
+            fail(ProxyError.DOWNSTREAM_RESET, 0, String.valueOf(cause.getMessage()));
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ProxyContext.DrainEvent.INSTANCE) {
+            if (!active) {
+                ctx.close();
+            } else {
+                closeAfterResponse = true;
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    // ---------------------------------------------------------------- buffers
+
+    /**
+     * Appends {@code more} to {@code cum}. A new buffer every time, never growing {@code cum} in
+     * place: slices of {@code cum} may still be queued for writing.
+     */
+    private ByteBuf append(ByteBuf cum, ByteBuf more) {
+        if (cum == null) {
+            return more;
+        }
+        ByteBuf merged = ctx.alloc().buffer(cum.readableBytes() + more.readableBytes());
+        merged.writeBytes(cum).writeBytes(more);
+        cum.release();
+        more.release();
+        return merged;
+    }
+
+    private void releaseIn() {
+        if (in != null) {
+            in.release();
+            in = null;
+        }
+    }
+
+    private void releaseRin() {
+        if (rin != null) {
+            rin.release();
+            rin = null;
+        }
+    }
+
+    private void releaseBuffers() {
+        releaseRin();
+        if (requestHeadOut != null) {
+            requestHeadOut.release();
+            requestHeadOut = null;
+        }
+        if (responseHeadOut != null) {
+            responseHeadOut.release();
+            responseHeadOut = null;
+        }
+    }
+}
