@@ -27,6 +27,7 @@ public enum ConfigKey {
     MAX_CONCURRENT_REQUESTS("10000", "in-flight requests above this are shed with 503 (error overloaded)"),
     MAX_INITIAL_LINE_LENGTH("4096", "HTTP/1 request/status line limit (longer: 414, protocol_error)"),
     MAX_HEADER_SIZE("8192", "HTTP/1 header block / HTTP/2 header list limit (larger: 431, protocol_error)"),
+    H2_MAX_CONCURRENT_STREAMS("100", "HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS the proxy offers each caller connection"),
     LABEL_LIMIT("512", "distinct values per peer/authority/route label before 'overflow'"),
     GRPC_FAILURE_CODES("UNKNOWN,DEADLINE_EXCEEDED,INTERNAL,UNAVAILABLE,DATA_LOSS", "gRPC codes classified as failure"),
     TAP_TOKEN("", "bearer token required by /tap from non-loopback callers (no token: loopback only)"),

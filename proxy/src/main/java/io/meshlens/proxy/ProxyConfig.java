@@ -58,6 +58,7 @@ public final class ProxyConfig {
     private final int maxConcurrentRequests;
     private final int maxInitialLineLength;
     private final int maxHeaderSize;
+    private final int http2MaxConcurrentStreams;
     private final int labelLimit;
     private final boolean[] grpcFailureCodes;
     private final String tapToken;
@@ -86,6 +87,7 @@ public final class ProxyConfig {
         maxConcurrentRequests = b.maxConcurrentRequests;
         maxInitialLineLength = b.maxInitialLineLength;
         maxHeaderSize = b.maxHeaderSize;
+        http2MaxConcurrentStreams = b.http2MaxConcurrentStreams;
         labelLimit = b.labelLimit;
         grpcFailureCodes = new boolean[GRPC_CODES.size()];
         for (int code : b.grpcFailureCodes) {
@@ -210,6 +212,8 @@ public final class ProxyConfig {
     public int maxConcurrentRequests() { return maxConcurrentRequests; }
     public int maxInitialLineLength() { return maxInitialLineLength; }
     public int maxHeaderSize() { return maxHeaderSize; }
+    /** SETTINGS_MAX_CONCURRENT_STREAMS offered to each HTTP/2 caller connection. */
+    public int http2MaxConcurrentStreams() { return http2MaxConcurrentStreams; }
     public int labelLimit() { return labelLimit; }
     public boolean isGrpcFailure(int code) { return code >= 0 && code < grpcFailureCodes.length && grpcFailureCodes[code]; }
     public String tapToken() { return tapToken; }
@@ -239,6 +243,7 @@ public final class ProxyConfig {
         private int maxConcurrentRequests;
         private int maxInitialLineLength;
         private int maxHeaderSize;
+        private int http2MaxConcurrentStreams;
         private int labelLimit;
         private final Set<Integer> grpcFailureCodes = new java.util.TreeSet<>();
         private String tapToken = "";
@@ -296,6 +301,7 @@ public final class ProxyConfig {
                 case MAX_CONCURRENT_REQUESTS: maxConcurrentRequests = parsePositive(n, v); break;
                 case MAX_INITIAL_LINE_LENGTH: maxInitialLineLength = parsePositive(n, v); break;
                 case MAX_HEADER_SIZE: maxHeaderSize = parsePositive(n, v); break;
+                case H2_MAX_CONCURRENT_STREAMS: http2MaxConcurrentStreams = parsePositive(n, v); break;
                 case LABEL_LIMIT: labelLimit = parsePositive(n, v); break;
                 case GRPC_FAILURE_CODES:
                     grpcFailureCodes.clear();
@@ -355,6 +361,10 @@ public final class ProxyConfig {
         public Builder idleTimeout(Duration d) { idleTimeout = positive("idleTimeout", d); return this; }
         public Builder maxConcurrentRequests(int v) { maxConcurrentRequests = positive("maxConcurrentRequests", v); return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = positive("maxHeaderSize", v); return this; }
+        public Builder http2MaxConcurrentStreams(int v) {
+            http2MaxConcurrentStreams = positive("http2MaxConcurrentStreams", v);
+            return this;
+        }
         public Builder labelLimit(int v) { labelLimit = positive("labelLimit", v); return this; }
         public Builder tapToken(String token) { tapToken = requireNonNull(token, "token"); return this; }
         public Builder tapQueueSize(int v) { tapQueueSize = positive("tapQueueSize", v); return this; }
