@@ -60,12 +60,14 @@ final class Pipelines {
         p.addLast("exchange", new HttpExchangeHandler(lc, conn, false));
     }
 
+    /**
+     * HTTP/2 with prior knowledge: the frame-level path, one handler for the whole connection (no
+     * per-stream child channels), forwarding frames to a shared upstream HTTP/2 connection.
+     */
     void http2(ChannelPipeline p) {
-        Http2FrameCodec codec = http2FrameCodec();
-        p.addLast("h2", codec);
-        Http2IdleTimeout.install(conn.channel, codec.connection(), lc.proxy.config.idleTimeout());
-        p.addLast("h2mux", http2Multiplexer());
-        p.addLast("h2drain", new Http2DrainHandler());
+        H2CallerConnection caller = H2CallerConnection.create(lc, conn);
+        p.addLast("h2", caller);
+        Http2IdleTimeout.install(conn.channel, caller.connection(), lc.proxy.config.idleTimeout());
         // Streams have their own flow control; the connection itself must keep reading.
         conn.channel.config().setAutoRead(true);
     }

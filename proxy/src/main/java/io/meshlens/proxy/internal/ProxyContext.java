@@ -21,6 +21,8 @@ public final class ProxyContext {
     final ProxyMetrics metrics;
     final NameResolver resolver;
     final Upstreams upstreams;
+    /** Upstream connections of the frame-level HTTP/2 path. */
+    final H2UpstreamPool h2Upstreams;
     final Tap tap;
     final ConnectionLimit connections;
     final ChannelGroup accepted = new DefaultChannelGroup("meshlens-accepted", GlobalEventExecutor.INSTANCE);
@@ -34,6 +36,7 @@ public final class ProxyContext {
         this.resolver = new NameResolver(config.names(), metrics);
         this.upstreams = new Upstreams(this);
         this.connections = new ConnectionLimit(config.maxConnections(), metrics);
+        this.h2Upstreams = new H2UpstreamPool(this);
     }
 
     /** Admits a request unless the proxy is over its concurrency limit. */

@@ -15,7 +15,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.Http2FrameCodec;
 
 class ProtocolDetectorTest {
     private static ProtocolDetector.Kind kind(String s) {
@@ -85,7 +84,7 @@ class ProtocolDetectorTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(new ProtocolDetector(listener(), new ConnectionInfo(ch, "127.0.0.1")));
         ch.writeInbound(Unpooled.copiedBuffer("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", StandardCharsets.US_ASCII));
-        assertThat(ch.pipeline().get(Http2FrameCodec.class)).isNotNull();
+        assertThat(ch.pipeline().get(H2CallerConnection.class)).isNotNull(); // the frame-level path, no child channels
         ch.finishAndReleaseAll();
     }
 
