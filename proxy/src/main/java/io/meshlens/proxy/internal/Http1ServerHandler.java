@@ -694,10 +694,9 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
                 break;
             case HEADER_READ:
                 if (!active && req == Req.IDLE) {
-                    // TODO(merge): ProxyError.REQUEST_TIMEOUT once the limits branch adds it
-                    ProxyContext.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
+                    ProxyContext.markCloseError(ctx.channel(), ProxyError.REQUEST_TIMEOUT);
                     begin("", null, "");
-                    fail(ProxyError.PROTOCOL_ERROR, 408, "request head not complete within "
+                    fail(ProxyError.REQUEST_TIMEOUT, 408, "request head not complete within "
                             + proxy.config.headerReadTimeout().toMillis() + "ms");
                 }
                 break;
