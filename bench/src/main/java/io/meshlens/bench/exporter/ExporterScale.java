@@ -37,7 +37,8 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
  */
 public final class ExporterScale {
     private static final int WARMUP_CYCLES = 3;
-    private static final int MEASURED_CYCLES = 5;
+    /** {@code -Dscale.cycles=N} measures more cycles (e.g. under a profiler, so that warm-up weighs little). */
+    private static final int MEASURED_CYCLES = Integer.getInteger("scale.cycles", 5);
 
     private ExporterScale() {}
 
