@@ -103,8 +103,19 @@ public final class LiveSnapshot {
             return;
         }
         for (OutputSeries s : f.series()) {
-            add.accept(tcp.computeIfAbsent(podKey(s.labels().get(NAMESPACE), s.labels().get(POD)), k -> new PodTcp()),
-                    s.value());
+            String pod;
+            if (s.derived() instanceof String known) {
+                pod = known;
+            } else {
+                pod = podKey(s.labels().get(NAMESPACE), s.labels().get(POD));
+                s.derived(pod);
+            }
+            PodTcp t = tcp.get(pod);
+            if (t == null) {
+                t = new PodTcp();
+                tcp.put(pod, t);
+            }
+            add.accept(t, s.value());
         }
     }
 
