@@ -34,6 +34,16 @@ public interface Cluster extends AutoCloseable {
     /** Annotations of a workload object (SLO overrides), empty when unknown. */
     Map<String, String> workloadAnnotations(WorkloadRef workload);
 
+    /**
+     * The current state of the view as an object that stays the same ({@code ==}) for as long
+     * as every answer above stays the same, so that what was derived from the answers (the
+     * enricher's resolved series) can be reused until it changes. The default, a new object on
+     * every call, means "may have changed".
+     */
+    default Object version() {
+        return new Object();
+    }
+
     /** Whether the initial listing of every source is done. */
     boolean synced();
 

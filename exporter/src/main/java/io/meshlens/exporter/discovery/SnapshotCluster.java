@@ -10,6 +10,12 @@ abstract class SnapshotCluster implements Cluster {
     /** The snapshot to answer from; implementations rebuild it when their source changes. */
     protected abstract ClusterSnapshot snapshot();
 
+    /** The snapshot itself: a new one is built whenever the source changed. */
+    @Override
+    public Object version() {
+        return snapshot();
+    }
+
     @Override
     public Collection<PodInfo> pods() {
         return snapshot().pods();

@@ -28,6 +28,8 @@ public final class HistogramAcc {
     private static final double[] NO_BOUNDS = {};
     private static final long[] NO_COUNTS = {};
     private static final int[] NO_INDEXES = {};
+    /** Per-bucket counts on their way into a snapshot (which copies them). */
+    private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> NO_COUNTS);
 
     /** Classic: upper bounds (ascending, +Inf last) and cumulative counts; {@code classicSize} used. */
     private double[] bounds = NO_BOUNDS;
@@ -183,14 +185,18 @@ public final class HistogramAcc {
     HistogramDataPointSnapshot toDataPoint(Labels labels) {
         ClassicHistogramBuckets buckets = ClassicHistogramBuckets.EMPTY;
         if (classicSize > 0) {
-            double[] b = Arrays.copyOf(bounds, classicSize);
-            long[] counts = new long[classicSize];
+            // ClassicHistogramBuckets.of copies both arrays: ours are handed over as they are.
+            long[] counts = SCRATCH.get();
+            if (counts.length != classicSize) {
+                counts = new long[classicSize];
+                SCRATCH.set(counts);
+            }
             long previous = 0;
             for (int i = 0; i < classicSize; i++) {
                 counts[i] = Math.max(0, cumulative[i] - previous); // cumulative -> per bucket
                 previous = Math.max(previous, cumulative[i]);
             }
-            buckets = ClassicHistogramBuckets.of(b, counts);
+            buckets = ClassicHistogramBuckets.of(bounds.length == classicSize ? bounds : Arrays.copyOf(bounds, classicSize), counts);
         }
         if (hasNative) {
             long nativeCount = zeroCount + positive.total() + negative.total();
@@ -347,7 +353,11 @@ public final class HistogramAcc {
         }
 
         NativeHistogramBuckets toSnapshot() {
-            return size == 0 ? NativeHistogramBuckets.EMPTY
+            if (size == 0) {
+                return NativeHistogramBuckets.EMPTY;
+            }
+            // NativeHistogramBuckets.of copies both arrays.
+            return size == index.length ? NativeHistogramBuckets.of(index, counts)
                     : NativeHistogramBuckets.of(Arrays.copyOf(index, size), Arrays.copyOf(counts, size));
         }
     }

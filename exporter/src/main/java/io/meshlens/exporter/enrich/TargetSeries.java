@@ -27,6 +27,8 @@ public final class TargetSeries {
     private String namespace = "";
     private String podName = "";
     private WorkloadRef workload;
+    /** The cluster view the peers were last checked against. */
+    private Object clusterVersion;
     /** Every (peer, authority, direction) resolved for this target's series, with the answer. */
     private final Map<String, PeerRef> peers = new HashMap<>();
     private Family[] families = new Family[0];
@@ -36,7 +38,8 @@ public final class TargetSeries {
     /** Drops everything when the pod's identity or a peer's resolution changed since the cache was built. */
     void revalidate(PodInfo pod, WorkloadRef workload, IdentityResolver resolver) {
         boolean valid = pod.namespace().equals(namespace) && pod.name().equals(podName) && workload.equals(this.workload);
-        if (valid) {
+        Object version = resolver.clusterVersion();
+        if (valid && version != clusterVersion) {
             for (PeerRef p : peers.values()) {
                 if (!resolver.resolve(p.peer, p.authority, p.outbound, namespace).equals(p.resolved)) {
                     valid = false;
@@ -44,6 +47,7 @@ public final class TargetSeries {
                 }
             }
         }
+        clusterVersion = version;
         if (!valid) {
             namespace = pod.namespace();
             podName = pod.name();

@@ -36,6 +36,11 @@ public final class IdentityResolver {
         this.cluster = requireNonNull(cluster, "cluster");
     }
 
+    /** {@link Cluster#version()} of the view this resolver answers from. */
+    public Object clusterVersion() {
+        return cluster.version();
+    }
+
     /**
      * @param peer the proxy's {@code peer} label (an IP, {@code ""} or {@code overflow})
      * @param authority the request's authority ({@code host:port}), {@code ""} for TCP series

@@ -60,10 +60,13 @@ public final class LiveSnapshot {
                 }
             }
             for (OutputSeries s : series) {
-                Counts c = traffic.computeIfAbsent(key(s), k -> new Counts(0));
-                Counts h = new Counts(0);
-                h.buckets = align(s.histogram(), bounds);
-                c.add(h);
+                TrafficKey k = key(s);
+                Counts c = traffic.get(k);
+                if (c == null) {
+                    c = new Counts(bounds.length);
+                    traffic.put(k, c);
+                }
+                addAligned(s.histogram(), bounds, c.buckets);
             }
         }
         FamilyAcc responses = agg.get(ProxySeries.RESPONSES);
@@ -84,17 +87,15 @@ public final class LiveSnapshot {
         return new LiveSnapshot(nanos, bounds, traffic, tcp);
     }
 
-    /** The cumulative count at each bound: the count of the highest bucket bound not above it. */
-    private static long[] align(HistogramAcc h, double[] bounds) {
-        long[] out = new long[bounds.length];
+    /** Adds, at each bound, the histogram's cumulative count at its highest bucket bound not above it. */
+    private static void addAligned(HistogramAcc h, double[] bounds, long[] into) {
         int j = -1;
         for (int i = 0; i < bounds.length; i++) {
             while (j + 1 < h.classicSize() && Double.compare(h.classicBound(j + 1), bounds[i]) <= 0) {
                 j++;
             }
-            out[i] = j < 0 ? 0 : h.classicCumulative(j);
+            into[i] += j < 0 ? 0 : h.classicCumulative(j);
         }
-        return out;
     }
 
     private static void addTcp(FamilyAcc f, Map<String, PodTcp> tcp, java.util.function.ObjDoubleConsumer<PodTcp> add) {
@@ -102,8 +103,19 @@ public final class LiveSnapshot {
             return;
         }
         for (OutputSeries s : f.series()) {
-            add.accept(tcp.computeIfAbsent(podKey(s.labels().get(NAMESPACE), s.labels().get(POD)), k -> new PodTcp()),
-                    s.value());
+            String pod;
+            if (s.derived() instanceof String known) {
+                pod = known;
+            } else {
+                pod = podKey(s.labels().get(NAMESPACE), s.labels().get(POD));
+                s.derived(pod);
+            }
+            PodTcp t = tcp.get(pod);
+            if (t == null) {
+                t = new PodTcp();
+                tcp.put(pod, t);
+            }
+            add.accept(t, s.value());
         }
     }
 

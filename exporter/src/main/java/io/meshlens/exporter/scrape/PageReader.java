@@ -39,6 +39,7 @@ public final class PageReader {
     private static final int LEN = 2;
 
     private final byte[] page;
+    private final boolean checkLabels;
     private int next; // offset of the next delimited family
 
     // current family
@@ -62,8 +63,15 @@ public final class PageReader {
     private byte[] keyScratch = new byte[256];
     private int keyScratchLen;
 
+    /** A reader that skips label pairs unread unless asked for ({@link #label}). */
     public PageReader(byte[] page) {
+        this(page, false);
+    }
+
+    /** @param checkLabels whether every label pair's own fields are walked too (to reject a malformed one) */
+    public PageReader(byte[] page, boolean checkLabels) {
         this.page = page;
+        this.checkLabels = checkLabels;
     }
 
     private static int tag(int field, int wireType) {
@@ -185,23 +193,22 @@ public final class PageReader {
         if (tag == 0) {
             return false;
         }
-        int len = in.readRawVarint32();
-        int off = familyStart + in.getTotalBytesRead();
-        in.skipRawBytes(len); // checks the length against the family's end
-        readMetric(off, len);
+        int limit = in.pushLimit(in.readRawVarint32()); // checks the length against the family's end
+        readMetric(in);
+        in.popLimit(limit);
         return true;
     }
 
-    private void readMetric(int off, int len) throws IOException {
+    /** Reads one metric from the family's stream, up to the limit pushed for it (one stream per family, not per metric). */
+    private void readMetric(CodedInputStream in) throws IOException {
         values.reset();
         labels = 0;
-        keyStart = off;
-        keyEnd = off;
+        keyStart = familyStart + in.getTotalBytesRead();
+        keyEnd = keyStart;
         keyContiguous = true;
         keyScratchLen = -1;
-        CodedInputStream in = CodedInputStream.newInstance(page, off, len);
         while (true) {
-            int fieldStart = off + in.getTotalBytesRead();
+            int fieldStart = familyStart + in.getTotalBytesRead();
             int tag = in.readTag();
             if (tag == 0) {
                 return;
@@ -209,8 +216,16 @@ public final class PageReader {
             switch (tag) {
                 case 1 << 3 | LEN: { // label
                     int l = in.readRawVarint32();
-                    int payload = off + in.getTotalBytesRead();
-                    in.skipRawBytes(l);
+                    int payload = familyStart + in.getTotalBytesRead();
+                    if (checkLabels) {
+                        int limit = in.pushLimit(l);
+                        for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                            skip(in, t);
+                        }
+                        in.popLimit(limit);
+                    } else {
+                        in.skipRawBytes(l);
+                    }
                     addLabel(fieldStart, payload, l);
                     break;
                 }
@@ -430,15 +445,5 @@ public final class PageReader {
         }
         out[0] = name;
         out[1] = value;
-    }
-
-    /** Checks that every label pair of the current metric is well-formed (without decoding strings). */
-    public void checkLabels() throws IOException {
-        for (int i = 0; i < labels; i++) {
-            CodedInputStream in = CodedInputStream.newInstance(page, labelPayload[i * 2], labelPayload[i * 2 + 1]);
-            for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-                skip(in, tag);
-            }
-        }
     }
 }

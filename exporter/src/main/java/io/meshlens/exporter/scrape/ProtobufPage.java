@@ -36,7 +36,7 @@ public final class ProtobufPage {
         String version = "";
         String[] label = new String[2];
         try {
-            PageReader r = new PageReader(page);
+            PageReader r = new PageReader(page, true);
             while (r.nextFamily()) {
                 if (!r.hasName()) {
                     throw new ScrapeException(ScrapeError.PARSE, target + ": a metric family without a name");
@@ -48,7 +48,6 @@ public final class ProtobufPage {
                 }
                 boolean info = version.isEmpty() && r.familyName().equals(PROXY_INFO);
                 while (r.nextMetric()) {
-                    r.checkLabels();
                     for (int i = 0; info && i < r.labelCount(); i++) {
                         r.label(i, label);
                         if ("version".equals(label[0])) {

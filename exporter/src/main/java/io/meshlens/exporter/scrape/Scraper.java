@@ -2,7 +2,6 @@ package io.meshlens.exporter.scrape;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.ByteArrayOutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,17 +92,22 @@ public final class Scraper {
         return new ScrapeException(ScrapeError.CONNECT, target + ": " + e);
     }
 
-    /** Collects the body, cancelling the exchange as soon as it grows past the limit. */
+    /**
+     * Collects the body, cancelling the exchange as soon as it grows past the limit. With a
+     * declared length (what the proxies send) the bytes go straight into one array of that size:
+     * a page is copied once, not once per chunk, buffer and final array.
+     */
     private final class Limited implements HttpResponse.BodySubscriber<byte[]> {
         private final String target;
-        private final ByteArrayOutputStream buf;
         private final boolean rejectNow;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private byte[] buf;
+        private int size;
         private Flow.Subscription subscription;
 
         Limited(String target, int initial, boolean rejectNow) {
             this.target = target;
-            this.buf = new ByteArrayOutputStream(Math.max(1, Math.min(initial, (int) Math.min(maxBytes, 4 << 20))));
+            this.buf = new byte[Math.max(1, Math.min(initial, (int) Math.min(maxBytes, 4 << 20)))];
             this.rejectNow = rejectNow;
         }
 
@@ -127,13 +132,16 @@ public final class Scraper {
                 return;
             }
             for (ByteBuffer b : items) {
-                if (buf.size() + (long) b.remaining() > maxBytes) {
+                int n = b.remaining();
+                if (size + (long) n > maxBytes) {
                     tooLarge();
                     return;
                 }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                buf.write(chunk, 0, chunk.length);
+                if (size + n > buf.length) {
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes, Math.max((long) buf.length * 2, size + n)));
+                }
+                b.get(buf, size, n);
+                size += n;
             }
         }
 
@@ -150,7 +158,7 @@ public final class Scraper {
 
         @Override
         public void onComplete() {
-            result.complete(buf.toByteArray());
+            result.complete(size == buf.length ? buf : Arrays.copyOf(buf, size));
         }
     }
 }
