@@ -293,6 +293,9 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         } else {
             req = Req.BODY;
             forwardRequestBody();
+            if (upstream != ch) {
+                return; // the body was malformed: the exchange failed and closed the upstream
+            }
         }
         flushUpstream();
         ch.read(); // start receiving the response
