@@ -261,6 +261,65 @@ class Http1BytePathTest {
         }
     }
 
+    /**
+     * A never-ending response to a caller that stops reading, and a never-ending upload to an
+     * upstream that never reads: what the far side manages to send must level off (socket
+     * buffers plus the proxy's write buffer), not grow at loopback speed into the proxy's memory.
+     */
+    @Test
+    void neverEndingBodiesFlowWithBoundedBuffering() throws Exception {
+        java.util.concurrent.atomic.AtomicLong served = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong uploaded = new java.util.concurrent.atomic.AtomicLong();
+        byte[] chunk = new byte[64 * 1024];
+        try (RawServer endless = new RawServer(s -> {
+                 String head = RawServer.readHead(s.getInputStream());
+                 if (head.startsWith("POST")) {
+                     s.getInputStream().read(); // never reads the body
+                     return;
+                 }
+                 RawServer.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100000000000\r\n\r\n");
+                 while (true) {
+                     s.getOutputStream().write(chunk);
+                     served.addAndGet(chunk.length);
+                 }
+             });
+             RunningProxy p = ProxyServer.start(Proxies.config(endless.address()).build());
+             Socket down = connect(p.inboundPorts().get(0));
+             Socket up = connect(p.inboundPorts().get(0))) {
+            long bound = 64L * 1024 * 1024;
+            RawServer.write(down, "GET /endless HTTP/1.1\r\nHost: e\r\n\r\n");
+            InputStream in = down.getInputStream();
+            assertThat(RawServer.readHead(in)).startsWith("HTTP/1.1 200 OK");
+            in.readNBytes(1024 * 1024); // it flows...
+            // ...then the caller stops reading: the upstream must be held back
+            org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> served.get() < bound);
+            long before = served.get();
+            in.readNBytes(8 * 1024 * 1024);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> served.get() > before);
+
+            Thread writer = new Thread(() -> {
+                try {
+                    var out = up.getOutputStream();
+                    out.write("POST /upload HTTP/1.1\r\nHost: e\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    byte[] c = ("10000\r\n" + "x".repeat(65536) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+                    while (true) {
+                        out.write(c);
+                        uploaded.addAndGet(c.length);
+                    }
+                } catch (IOException e) {
+                    // the test closed the socket
+                }
+            }, "endless-upload");
+            writer.setDaemon(true);
+            writer.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> uploaded.get() > 0);
+            org.awaitility.Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> uploaded.get() < bound);
+        }
+    }
+
     private void await(String authority, String what, double value) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             PromText m = Proxies.scrape(proxy);

@@ -425,7 +425,6 @@ final class Http1HeadParser {
 
     // ---------------------------------------------------------------- results (valid once parse returned >= 0)
 
-    int headLength() { return headLength; }
     int version() { return version; }
     /** Response status code. */
     int status() { return status; }
@@ -445,7 +444,6 @@ final class Http1HeadParser {
     int nameStart(int i) { return nameStart[i]; }
     int valueStart(int i) { return valueStart[i]; }
     int valueEnd(int i) { return valueEnd[i]; }
-    int kind(int i) { return kind[i]; }
     boolean dropped(int i) { return drop[i]; }
 
     /** Keep-alive per RFC 9112 9.3: HTTP/1.1 unless "close", HTTP/1.0 only with "keep-alive". */
@@ -453,8 +451,6 @@ final class Http1HeadParser {
         return version == 11 ? !close : keepAlive && !close;
     }
 
-    /** End of header line {@code i}, its line terminator included (relative). */
-    int lineEnd(int i) { return i + 1 < count ? nameStart[i + 1] : blankLine; }
     /** Start of the blank line that ends the head (relative). */
     int blankLine() { return blankLine; }
 

@@ -3,7 +3,6 @@ package io.meshlens.proxy.internal;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.ProxyError;
@@ -74,11 +73,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private boolean upstreamFlushPending;
     private boolean callerFlushPending;
 
+    private final Http1RequestTarget requestTarget = new Http1RequestTarget();
     private Target inboundTarget;
-
-    // Host -> normalised authority, cached: a connection almost always names one authority
-    private byte[] lastRawAuthority = new byte[0];
-    private String lastAuthority = "";
 
     Http1ServerHandler(ListenerContext lc, ConnectionInfo conn) {
         this.lc = lc;
@@ -185,51 +181,24 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private void startExchange(int headLength) {
         Http1HeadParser p = requestHead;
         ByteBuf b = in;
-        int base = b.readerIndex();
-        String method = method(b, base, p.methodLength());
-        headRequest = method == "HEAD";
+        Http1RequestTarget t = requestTarget;
+        t.read(b, p);
+        headRequest = "HEAD".equals(t.method);
         keepAlive = p.keepAlive();
-
-        // absolute-form target (a forward-proxy request): its authority routes, origin-form goes on
-        int ts = base + p.targetStart();
-        int te = base + p.targetEnd();
-        int originStart = -1;
-        int as;
-        int ae;
-        if (te - ts >= 7 && Http1HeadParser.equalsIgnoreCase(b, ts, 0, 7, HTTP_SCHEME)) {
-            int end = ts + 7;
-            int at = -1;
-            while (end < te && b.getByte(end) != '/' && b.getByte(end) != '?') {
-                if (b.getByte(end) == '@') {
-                    at = end;
-                }
-                end++;
-            }
-            as = at >= 0 ? at + 1 : ts + 7;
-            ae = end;
-            originStart = end - base;
-        } else if (p.hostIndex() >= 0) {
-            as = base + p.valueStart(p.hostIndex());
-            ae = base + p.valueEnd(p.hostIndex());
-        } else {
-            as = ae = -1;
-        }
-        String authority = as < 0 ? "" : authority(b, as, ae);
-        var routes = proxy.config.routes();
-        String path = routes.size() > 0 || proxy.tap.active() ? b.toString(ts, te - ts, StandardCharsets.ISO_8859_1) : null;
-        begin(method, path, authority);
+        // building the path allocates: only when a route table or a tap subscriber needs it
+        String path = proxy.config.routes().size() > 0 || proxy.tap.active() ? Http1RequestTarget.path(b, p) : null;
+        begin(t.method, path, t.authority);
 
         if (p.chunked()) {
             requestBody.resetChunked();
         } else {
             requestBody.resetLength(Math.max(0, p.contentLength()));
         }
-        if (Http1HeadWriter.requestUnchanged(p, originStart >= 0)) {
-            requestHeadOut = b.retainedSlice(base, headLength);
+        if (Http1HeadWriter.requestUnchanged(p, t.originStart >= 0)) {
+            requestHeadOut = b.retainedSlice(b.readerIndex(), headLength);
         } else {
             requestHeadOut = ctx.alloc().buffer(headLength + 64);
-            String hostForAbsolute = originStart >= 0 ? b.toString(as, ae - as, StandardCharsets.ISO_8859_1) : null;
-            Http1HeadWriter.writeRequest(b, p, originStart, hostForAbsolute, requestHeadOut);
+            Http1HeadWriter.writeRequest(b, p, t.originStart, t.absoluteAuthority, requestHeadOut);
         }
         b.skipBytes(headLength);
         if (!b.isReadable()) {
@@ -251,43 +220,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         responseStarted = false;
         responseDone = false;
         upstreamReusable = false;
-    }
-
-    private static final byte[] HTTP_SCHEME = "http://".getBytes(StandardCharsets.US_ASCII);
-
-    private static String method(ByteBuf b, int base, int len) {
-        byte c = b.getByte(base);
-        if (len == 3 && c == 'G' && b.getByte(base + 1) == 'E' && b.getByte(base + 2) == 'T') {
-            return "GET";
-        }
-        if (len == 4 && c == 'P' && b.getByte(base + 1) == 'O' && b.getByte(base + 2) == 'S' && b.getByte(base + 3) == 'T') {
-            return "POST";
-        }
-        if (len == 4 && c == 'H' && b.getByte(base + 1) == 'E' && b.getByte(base + 2) == 'A' && b.getByte(base + 3) == 'D') {
-            return "HEAD";
-        }
-        String m = b.toString(base, len, StandardCharsets.ISO_8859_1);
-        return m.equals("HEAD") ? "HEAD" : m;
-    }
-
-    /** Normalised authority of the raw bytes [s, e), allocating only when they differ from the last. */
-    private String authority(ByteBuf b, int s, int e) {
-        int len = e - s;
-        byte[] last = lastRawAuthority;
-        if (last.length == len) {
-            int i = 0;
-            while (i < len && b.getByte(s + i) == last[i]) {
-                i++;
-            }
-            if (i == len) {
-                return lastAuthority;
-            }
-        }
-        byte[] raw = new byte[len];
-        b.getBytes(s, raw);
-        lastRawAuthority = raw;
-        lastAuthority = Authority.normalize(new String(raw, StandardCharsets.ISO_8859_1), 80);
-        return lastAuthority;
     }
 
     private void resolveTarget() {
@@ -361,6 +293,9 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         } else {
             req = Req.BODY;
             forwardRequestBody();
+            if (upstream != ch) {
+                return; // the body was malformed: the exchange failed and closed the upstream
+            }
         }
         flushUpstream();
         ch.read(); // start receiving the response

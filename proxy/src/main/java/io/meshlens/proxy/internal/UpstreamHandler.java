@@ -12,6 +12,8 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     private HttpExchangeHandler owner;
+    /** The pool queue holding this connection while it is idle, else null. */
+    java.util.Deque<io.netty.channel.Channel> pool;
 
     void attach(HttpExchangeHandler exchange) {
         owner = exchange;
@@ -42,6 +44,10 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (pool != null) {
+            pool.remove(ctx.channel());
+            pool = null;
+        }
         HttpExchangeHandler o = owner;
         owner = null;
         if (o != null) {

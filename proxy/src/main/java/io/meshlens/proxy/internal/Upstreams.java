@@ -242,6 +242,10 @@ final class Upstreams {
             if (q != null) {
                 Channel ch;
                 while ((ch = q.pollLast()) != null) {
+                    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+                    if (h != null) {
+                        h.pool = null;
+                    }
                     if (ch.isActive()) {
                         cb.onUpstream(ch);
                         return;
@@ -263,8 +267,15 @@ final class Upstreams {
                 ch.close();
                 return;
             }
+            UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+            if (h == null) {
+                ch.close();
+                return;
+            }
+            // The handler takes the channel out of the pool when it closes. (A closeFuture
+            // listener per release piled up one listener per request on a long-lived connection.)
+            h.pool = q;
             q.addLast(ch);
-            ch.closeFuture().addListener(f -> q.remove(ch));
             ch.read(); // notices the upstream closing (or misbehaving) while idle
         }
 

@@ -90,6 +90,11 @@ class Http1HeadParserTest {
         parse(req, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         assertThat(req.keepAlive()).isTrue();
         assertThat(req.hasDroppedHeaders()).isTrue();
+        assertThat(req.expectContinue()).isFalse();
+        req.reset();
+        parse(req, "POST / HTTP/1.1\r\nExpect: 100-Continue\r\nContent-Length: 1\r\n\r\n");
+        assertThat(req.expectContinue()).isTrue();
+        assertThat(req.hasDroppedHeaders()).isFalse(); // Expect goes on: the upstream answers 100
     }
 
     @Test
