@@ -1,5 +1,8 @@
 package io.meshlens.proxy.internal;
 
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.EdgeMetrics;
 import io.meshlens.proxy.metrics.Protocol;
@@ -19,6 +22,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * The caller side of the frame-level HTTP/2 path: one handler for a whole accepted HTTP/2
@@ -30,6 +34,9 @@ final class H2CallerConnection extends H2Endpoint {
     final ListenerContext lc;
     final ConnectionInfo conn;
     private final IntObjectHashMap<H2Exchange> exchanges = new IntObjectHashMap<>();
+    /** One sweep per connection checks response timeouts, instead of one scheduled timer per request. */
+    private ScheduledFuture<?> sweep;
+    private final ArrayList<H2Exchange> overdue = new ArrayList<>();
 
     // caches: most connections talk to one authority and route
     private String lastRawAuthority;
@@ -104,6 +111,45 @@ final class H2CallerConnection extends H2Endpoint {
         lastRoute = route;
         lastEdgeAuthority = authority;
         return e;
+    }
+
+    /** Starts the periodic response-timeout sweep unless it runs already. */
+    void watchResponseDeadlines() {
+        if (sweep == null && ctx != null) {
+            long timeout = lc.proxy.config.responseTimeout().toNanos();
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 8));
+            sweep = ctx.executor().scheduleWithFixedDelay(this::sweepDeadlines, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sweepDeadlines() {
+        if (exchanges.isEmpty() || !ctx.channel().isActive()) {
+            stopSweep();
+            return;
+        }
+        long now = System.nanoTime();
+        for (H2Exchange ex : exchanges.values()) {
+            if (ex.responseOverdue(now)) {
+                overdue.add(ex);
+            }
+        }
+        for (int i = 0; i < overdue.size(); i++) {
+            overdue.get(i).onResponseTimeout(); // may close streams and so change the table
+        }
+        overdue.clear();
+    }
+
+    private void stopSweep() {
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stopSweep();
+        super.channelInactive(ctx);
     }
 
     @Override
@@ -184,7 +230,7 @@ final class H2CallerConnection extends H2Endpoint {
         Builder(ListenerContext lc, ConnectionInfo conn) {
             this.lc = lc;
             this.conn = conn;
-            server(true);
+            connection(H2Endpoint.newConnection(true));
         }
 
         @Override

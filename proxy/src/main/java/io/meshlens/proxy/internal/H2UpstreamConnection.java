@@ -200,7 +200,7 @@ final class H2UpstreamConnection extends H2Endpoint {
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2UpstreamConnection, Builder> {
         Builder() {
-            server(false);
+            connection(H2Endpoint.newConnection(false));
             // streams beyond the target's MAX_CONCURRENT_STREAMS wait here until one closes
             encoderEnforceMaxConcurrentStreams(true);
         }
