@@ -169,4 +169,40 @@ class Http2FrameForwardingTest {
         assertThat(app.resetsReceived).isEmpty();
         assertThat(responses(p, Map.of("direction", "inbound", "status_code", "200", "error", ""))).isEqualTo(20);
     }
+
+    @Test
+    void drainSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = proxy(app);
+        H2TestClient c = client(p.inboundPorts().get(0));
+        assertThat(c.get("app:80", "/warm").headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        H2TestClient.Response slow = c.get("app:80", "/slower");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.active.get() == 1);
+        var done = p.shutdownAsync();
+        assertThat(c.goAway.get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+        assertThat(slow.headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        slow.end.get(10, TimeUnit.SECONDS);
+        done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void responseTimeoutAndOverloadAnswerTheCaller() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address())
+                .responseTimeout(Duration.ofMillis(500)).maxConcurrentRequests(1).build()));
+        H2TestClient c = client(p.inboundPorts().get(0));
+        H2TestClient.Response hung = c.get("app:80", "/hang");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.active.get() == 1);
+        Http2Headers shed = c.get("app:80", "/x").headers.get(10, TimeUnit.SECONDS);
+        assertThat(shed.status().toString()).isEqualTo("503");
+        assertThat(shed.get("meshlens-proxy-error").toString()).isEqualTo("overloaded");
+        Http2Headers timedOut = hung.headers.get(10, TimeUnit.SECONDS);
+        assertThat(timedOut.status().toString()).isEqualTo("504");
+        assertThat(timedOut.get("meshlens-proxy-error").toString()).isEqualTo("response_timeout");
+        // the upstream stream is cancelled, not left open
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.resetsReceived.contains(Http2Error.CANCEL.code()));
+        assertThat(responses(p, Map.of("protocol", "http2", "error", "overloaded", "status_code", "503"))).isEqualTo(1);
+        assertThat(responses(p, Map.of("protocol", "http2", "error", "response_timeout", "status_code", "504"))).isEqualTo(1);
+        assertThat(c.get("app:80", "/after").headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+    }
 }

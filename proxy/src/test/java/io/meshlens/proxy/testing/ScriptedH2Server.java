@@ -36,7 +36,7 @@ import io.netty.handler.codec.http2.Http2Stream;
  * bytes its flow controller actually let out), {@code /reset-after-headers} answers 200 then
  * resets with ENHANCE_YOUR_CALM, {@code /reset-before-headers} resets with INTERNAL_ERROR,
  * {@code /hang} never answers, {@code /goaway} sends GOAWAY(last stream = this one) then answers,
- * {@code /slow} answers after 20 ms; anything else answers 200 with {@code x-path}.
+ * {@code /slow} answers after 20 ms, {@code /slower} after 2 s; anything else answers 200 with {@code x-path}.
  */
 public final class ScriptedH2Server implements AutoCloseable {
     public static final int BIG = 8 * 1024 * 1024;
@@ -138,6 +138,7 @@ public final class ScriptedH2Server implements AutoCloseable {
                         respond(ctx, id, path);
                     }
                     case "/slow" -> ctx.executor().schedule(() -> respond(ctx, id, path), 20, TimeUnit.MILLISECONDS);
+                    case "/slower" -> ctx.executor().schedule(() -> respond(ctx, id, path), 2, TimeUnit.SECONDS);
                     default -> respond(ctx, id, path);
                 }
             }
