@@ -1,5 +1,6 @@
 package io.meshlens.proxy.internal;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +40,7 @@ final class H2CallerConnection extends H2Endpoint {
     private final ArrayList<H2Exchange> overdue = new ArrayList<>();
 
     // caches: most connections talk to one authority and route
+    private Target lastTarget;
     private String lastRawAuthority;
     private String lastAuthority = "";
     private EdgeMetrics lastEdge;
@@ -88,6 +90,16 @@ final class H2CallerConnection extends H2Endpoint {
         if (exchanges.get(streamId) == ex) {
             exchanges.remove(streamId);
         }
+    }
+
+    /** The target for a known address, cached: an inbound connection forwards every request to one app port. */
+    Target target(InetSocketAddress address) {
+        Target t = lastTarget;
+        if (t == null || !t.address().equals(address)) {
+            t = lc.proxy.resolver.target(address);
+            lastTarget = t;
+        }
+        return t;
     }
 
     String normalizeAuthority(String raw) {

@@ -178,7 +178,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
                     t = new InetSocketAddress("127.0.0.1", od.getPort());
                 }
             }
-            onTarget(proxy.resolver.target(t));
+            onTarget(caller.target(t));
             return;
         }
         if (authority.isEmpty() || Authority.port(authority) < 0) {
