@@ -176,6 +176,17 @@ final class H2CallerConnection extends H2Endpoint {
         super.userEventTriggered(ctx, evt);
     }
 
+    /** A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the stream. */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        H2Exchange ex = outbound ? null : exchanges.get(http2Ex.streamId());
+        if (ex != null) {
+            ex.markProtocolError(cause.getMessage());
+        }
+        super.onStreamError(ctx, outbound, cause, http2Ex);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {

@@ -155,9 +155,22 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     /** The caller's stream closed (connection gone, or both ends done). */
     void onCallerStreamClosed() {
         if (active && !responseEndIssued) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the stream");
+            if (protocolError != null) {
+                fail(ProxyError.PROTOCOL_ERROR, 0, "malformed HTTP/2: " + protocolError);
+            } else {
+                fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the stream");
+            }
         }
     }
+
+    /** Netty found a malformed frame for this exchange (either side) and is about to reset that stream. */
+    void markProtocolError(String detail) {
+        if (protocolError == null) {
+            protocolError = String.valueOf(detail);
+        }
+    }
+
+    private String protocolError;
 
     private ArrayDeque<Object> pendingQueue() {
         if (pending == null) {
@@ -463,6 +476,10 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
         H2UpstreamConnection up = upstream;
         upstream = null;
         if (up != null && up.refusedByGoAway(upstreamId) && retry()) {
+            return;
+        }
+        if (protocolError != null) {
+            fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + protocolError);
             return;
         }
         failUpstream("upstream closed before the response ended", Http2Error.INTERNAL_ERROR.code());

@@ -35,7 +35,7 @@ import io.netty.handler.codec.http2.Http2Stream;
  * which records what the proxy did to it: {@code /big} streams {@link #BIG} bytes (counting the
  * bytes its flow controller actually let out), {@code /reset-after-headers} answers 200 then
  * resets with ENHANCE_YOUR_CALM, {@code /reset-before-headers} resets with INTERNAL_ERROR,
- * {@code /hang} never answers, {@code /goaway} sends GOAWAY(last stream = this one) then answers,
+ * {@code /hang} never answers, {@code /bad-length} sends 2 bytes after {@code content-length: 10}, {@code /goaway} sends GOAWAY(last stream = this one) then answers,
  * {@code /slow} answers after 20 ms, {@code /slower} after 2 s; anything else answers 200 with {@code x-path}.
  */
 public final class ScriptedH2Server implements AutoCloseable {
@@ -133,6 +133,13 @@ public final class ScriptedH2Server implements AutoCloseable {
                         flush(ctx);
                     }
                     case "/hang" -> { }
+                    case "/bad-length" -> {
+                        encoder().writeHeaders(ctx, id, new DefaultHttp2Headers().status("200").setInt("content-length", 10),
+                                0, false, ctx.newPromise());
+                        encoder().writeData(ctx, id, Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8), 0, true,
+                                ctx.newPromise());
+                        flush(ctx);
+                    }
                     case "/goaway" -> {
                         goAway(ctx, id, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
                         respond(ctx, id, path);
