@@ -172,6 +172,19 @@ class Http2FrameForwardingTest {
     }
 
     @Test
+    void aRequestRefusedByGoAwayIsSentAgainOnANewConnection() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address()).ioThreads(1).build()));
+        H2TestClient c = client(p.inboundPorts().get(0));
+        H2TestClient.Response r = c.get("app:80", "/refuse-on-first-connection");
+        assertThat(r.headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        r.end.get(10, TimeUnit.SECONDS);
+        assertThat(app.connections.get()).isEqualTo(2);
+        assertThat(responses(p, Map.of("direction", "inbound", "status_code", "200", "error", ""))).isEqualTo(1);
+        assertThat(responses(p, Map.of("direction", "inbound", "classification", "failure"))).isZero();
+    }
+
+    @Test
     void anUpstreamAllowingOneStreamGetsOneAtATime() throws Exception {
         ScriptedH2Server app = closeLater(new ScriptedH2Server(1));
         RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address()).ioThreads(1).build()));
