@@ -3,11 +3,18 @@ package io.meshlens.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -134,6 +141,18 @@ class Http2FrameForwardingTest {
     }
 
     @Test
+    void aMalformedUpstreamResponseIsAProtocolError() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = proxy(app);
+        H2TestClient c = client(p.inboundPorts().get(0));
+        H2TestClient.Response r = c.get("app:80", "/bad-length");
+        assertThat(r.reset.get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.CANCEL.code());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(responses(p, Map.of("direction", "inbound",
+                "error", "protocol_error", "classification", "failure"))).isEqualTo(1));
+        assertThat(c.get("app:80", "/ok").headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+    }
+
+    @Test
     void upstreamGoAwayLetsTheStreamInFlightFinishAndMovesOnToANewConnection() throws Exception {
         ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
         RunningProxy p = proxy(app);
@@ -153,6 +172,19 @@ class Http2FrameForwardingTest {
     }
 
     @Test
+    void aRequestRefusedByGoAwayIsSentAgainOnANewConnection() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address()).ioThreads(1).build()));
+        H2TestClient c = client(p.inboundPorts().get(0));
+        H2TestClient.Response r = c.get("app:80", "/refuse-on-first-connection");
+        assertThat(r.headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        r.end.get(10, TimeUnit.SECONDS);
+        assertThat(app.connections.get()).isEqualTo(2);
+        assertThat(responses(p, Map.of("direction", "inbound", "status_code", "200", "error", ""))).isEqualTo(1);
+        assertThat(responses(p, Map.of("direction", "inbound", "classification", "failure"))).isZero();
+    }
+
+    @Test
     void anUpstreamAllowingOneStreamGetsOneAtATime() throws Exception {
         ScriptedH2Server app = closeLater(new ScriptedH2Server(1));
         RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address()).ioThreads(1).build()));
@@ -168,5 +200,66 @@ class Http2FrameForwardingTest {
         assertThat(app.maxActive.get()).isEqualTo(1);
         assertThat(app.resetsReceived).isEmpty();
         assertThat(responses(p, Map.of("direction", "inbound", "status_code", "200", "error", ""))).isEqualTo(20);
+    }
+
+    @Test
+    void drainSendsGoAwayAndLetsTheStreamInFlightFinish() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = proxy(app);
+        H2TestClient c = client(p.inboundPorts().get(0));
+        assertThat(c.get("app:80", "/warm").headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        H2TestClient.Response slow = c.get("app:80", "/slower");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.active.get() == 1);
+        var done = p.shutdownAsync();
+        assertThat(c.goAway.get(10, TimeUnit.SECONDS)).isEqualTo(Http2Error.NO_ERROR.code());
+        assertThat(slow.headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+        slow.end.get(10, TimeUnit.SECONDS);
+        done.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void responseTimeoutAndOverloadAnswerTheCaller() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = closeLater(ProxyServer.start(Proxies.config(app.address())
+                .responseTimeout(Duration.ofMillis(500)).maxConcurrentRequests(1).build()));
+        H2TestClient c = client(p.inboundPorts().get(0));
+        H2TestClient.Response hung = c.get("app:80", "/hang");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.active.get() == 1);
+        Http2Headers shed = c.get("app:80", "/x").headers.get(10, TimeUnit.SECONDS);
+        assertThat(shed.status().toString()).isEqualTo("503");
+        assertThat(shed.get("meshlens-proxy-error").toString()).isEqualTo("overloaded");
+        Http2Headers timedOut = hung.headers.get(10, TimeUnit.SECONDS);
+        assertThat(timedOut.status().toString()).isEqualTo("504");
+        assertThat(timedOut.get("meshlens-proxy-error").toString()).isEqualTo("response_timeout");
+        // the upstream stream is cancelled, not left open
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.resetsReceived.contains(Http2Error.CANCEL.code()));
+        assertThat(responses(p, Map.of("protocol", "http2", "error", "overloaded", "status_code", "503"))).isEqualTo(1);
+        assertThat(responses(p, Map.of("protocol", "http2", "error", "response_timeout", "status_code", "504"))).isEqualTo(1);
+        assertThat(c.get("app:80", "/after").headers.get(10, TimeUnit.SECONDS).status().toString()).isEqualTo("200");
+    }
+
+    @Test
+    void tapSeesHttp2Exchanges() throws Exception {
+        ScriptedH2Server app = closeLater(new ScriptedH2Server(0));
+        RunningProxy p = proxy(app);
+        HttpClient hc = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<Stream<String>> tap = hc.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + p.adminPort() + "/tap?path=/tapped")).build(),
+                HttpResponse.BodyHandlers.ofLines()).get(20, TimeUnit.SECONDS);
+        assertThat(tap.statusCode()).isEqualTo(200);
+        Iterator<String> lines = tap.body().iterator();
+        H2TestClient c = client(p.inboundPorts().get(0));
+        c.get("app:80", "/other").end.get(10, TimeUnit.SECONDS);
+        c.get("app:80", "/tapped/x").end.get(10, TimeUnit.SECONDS);
+        List<String> ev = CompletableFuture.supplyAsync(() -> {
+            List<String> out = new ArrayList<>();
+            while (out.size() < 3 && lines.hasNext()) {
+                out.add(lines.next());
+            }
+            return out;
+        }).get(20, TimeUnit.SECONDS);
+        assertThat(ev.get(0)).contains("\"type\":\"req\"", "\"method\":\"GET\"", "\"path\":\"/tapped/x\"");
+        assertThat(ev.get(1)).contains("\"type\":\"rsp\"", "\"status_code\":200");
+        assertThat(ev.get(2)).contains("\"type\":\"end\"", "\"response_bytes\":2");
     }
 }

@@ -1,5 +1,9 @@
 package io.meshlens.proxy.internal;
 
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.EdgeMetrics;
 import io.meshlens.proxy.metrics.Protocol;
@@ -19,6 +23,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * The caller side of the frame-level HTTP/2 path: one handler for a whole accepted HTTP/2
@@ -30,8 +35,12 @@ final class H2CallerConnection extends H2Endpoint {
     final ListenerContext lc;
     final ConnectionInfo conn;
     private final IntObjectHashMap<H2Exchange> exchanges = new IntObjectHashMap<>();
+    /** One sweep per connection checks response timeouts, instead of one scheduled timer per request. */
+    private ScheduledFuture<?> sweep;
+    private final ArrayList<H2Exchange> overdue = new ArrayList<>();
 
     // caches: most connections talk to one authority and route
+    private Target lastTarget;
     private String lastRawAuthority;
     private String lastAuthority = "";
     private EdgeMetrics lastEdge;
@@ -83,6 +92,16 @@ final class H2CallerConnection extends H2Endpoint {
         }
     }
 
+    /** The target for a known address, cached: an inbound connection forwards every request to one app port. */
+    Target target(InetSocketAddress address) {
+        Target t = lastTarget;
+        if (t == null || !t.address().equals(address)) {
+            t = lc.proxy.resolver.target(address);
+            lastTarget = t;
+        }
+        return t;
+    }
+
     String normalizeAuthority(String raw) {
         if (raw == null || !raw.equals(lastRawAuthority)) {
             lastRawAuthority = raw;
@@ -106,6 +125,45 @@ final class H2CallerConnection extends H2Endpoint {
         return e;
     }
 
+    /** Starts the periodic response-timeout sweep unless it runs already. */
+    void watchResponseDeadlines() {
+        if (sweep == null && ctx != null) {
+            long timeout = lc.proxy.config.responseTimeout().toNanos();
+            long period = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(TimeUnit.SECONDS.toNanos(1), timeout / 8));
+            sweep = ctx.executor().scheduleWithFixedDelay(this::sweepDeadlines, period, period, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sweepDeadlines() {
+        if (exchanges.isEmpty() || !ctx.channel().isActive()) {
+            stopSweep();
+            return;
+        }
+        long now = System.nanoTime();
+        for (H2Exchange ex : exchanges.values()) {
+            if (ex.responseOverdue(now)) {
+                overdue.add(ex);
+            }
+        }
+        for (int i = 0; i < overdue.size(); i++) {
+            overdue.get(i).onResponseTimeout(); // may close streams and so change the table
+        }
+        overdue.clear();
+    }
+
+    private void stopSweep() {
+        if (sweep != null) {
+            sweep.cancel(false);
+            sweep = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stopSweep();
+        super.channelInactive(ctx);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == ProxyContext.DrainEvent.INSTANCE) {
@@ -116,6 +174,17 @@ final class H2CallerConnection extends H2Endpoint {
             return;
         }
         super.userEventTriggered(ctx, evt);
+    }
+
+    /** A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the stream. */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        H2Exchange ex = outbound ? null : exchanges.get(http2Ex.streamId());
+        if (ex != null) {
+            ex.markProtocolError(cause.getMessage());
+        }
+        super.onStreamError(ctx, outbound, cause, http2Ex);
     }
 
     @Override
@@ -184,7 +253,7 @@ final class H2CallerConnection extends H2Endpoint {
         Builder(ListenerContext lc, ConnectionInfo conn) {
             this.lc = lc;
             this.conn = conn;
-            server(true);
+            connection(H2Endpoint.newConnection(true));
         }
 
         @Override

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -13,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 
 /**
  * One end of the frame-level HTTP/2 path: a whole HTTP/2 connection (caller side or upstream
@@ -76,6 +80,17 @@ abstract class H2Endpoint extends Http2ConnectionHandler {
         } catch (Http2Exception e) {
             onError(ctx, false, e);
         }
+    }
+
+    /**
+     * A connection whose outbound DATA is shared out uniformly between streams: the default
+     * weighted-fair distributor maintains the RFC 7540 priority tree on every stream open and
+     * close, which a proxy forwarding short exchanges pays for per request and does not need.
+     */
+    static Http2Connection newConnection(boolean server) {
+        Http2Connection c = new DefaultHttp2Connection(server);
+        c.remote().flowController(new DefaultHttp2RemoteFlowController(c, new UniformStreamByteDistributor(c)));
+        return c;
     }
 
     final boolean isReading() {

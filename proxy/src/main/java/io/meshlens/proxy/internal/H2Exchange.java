@@ -4,13 +4,13 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.EdgeMetrics;
 import io.meshlens.proxy.metrics.Protocol;
 import io.meshlens.proxy.metrics.ProxyError;
+import io.meshlens.proxy.routes.RouteTable;
 import io.meshlens.proxy.tap.TapSource;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
@@ -22,7 +22,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * One HTTP/2 request forwarded frame by frame: caller stream {@link #callerId} on an
@@ -47,8 +46,11 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     private boolean admitted;
     private long id;
     private Http2Headers requestHeaders;
-    private String method = "";
-    private String path = "";
+    // request line as received; turned into Strings only for a route table or a tap
+    private CharSequence methodSeq;
+    private CharSequence pathSeq;
+    private String method;
+    private String path;
     private String authority = "";
     private Protocol protocol = Protocol.HTTP2;
     private Target target;
@@ -75,7 +77,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     private long requestBytes;
     private long responseBytes;
     private ProxyError error = ProxyError.NONE;
-    private ScheduledFuture<?> responseTimer;
+    /** System.nanoTime() by which response headers must have arrived, 0 when not waiting. */
+    private long responseDeadline;
 
     H2Exchange(H2CallerConnection caller, Http2Stream callerStream) {
         this.caller = caller;
@@ -93,8 +96,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
         startNanos = System.nanoTime();
         requestHeaders = headers;
         requestEndReceived = endStream;
-        method = H2Messages.text(headers.method());
-        path = H2Messages.text(headers.path());
+        methodSeq = headers.method();
+        pathSeq = headers.path();
         CharSequence raw = headers.authority();
         if (raw == null) {
             raw = headers.get(HttpHeaderNames.HOST);
@@ -152,9 +155,22 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     /** The caller's stream closed (connection gone, or both ends done). */
     void onCallerStreamClosed() {
         if (active && !responseEndIssued) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the stream");
+            if (protocolError != null) {
+                fail(ProxyError.PROTOCOL_ERROR, 0, "malformed HTTP/2: " + protocolError);
+            } else {
+                fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the stream");
+            }
         }
     }
+
+    /** Netty found a malformed frame for this exchange (either side) and is about to reset that stream. */
+    void markProtocolError(String detail) {
+        if (protocolError == null) {
+            protocolError = String.valueOf(detail);
+        }
+    }
+
+    private String protocolError;
 
     private ArrayDeque<Object> pendingQueue() {
         if (pending == null) {
@@ -175,7 +191,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
                     t = new InetSocketAddress("127.0.0.1", od.getPort());
                 }
             }
-            onTarget(proxy.resolver.target(t));
+            onTarget(caller.target(t));
             return;
         }
         if (authority.isEmpty() || Authority.port(authority) < 0) {
@@ -206,7 +222,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
 
     private void onTarget(Target t) {
         target = t;
-        edge = caller.edge(protocol, authority, proxy.config.routes().match(method, path), t.peer());
+        edge = caller.edge(protocol, authority, route(), t.peer());
         try {
             edge.request();
         } catch (RuntimeException e) {
@@ -320,16 +336,23 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     }
 
     private void onRequestEndWritten(H2UpstreamConnection up, int sid) {
-        if (!active || upstream != up || upstreamId != sid || responseStarted || responseTimer != null) {
+        if (!active || upstream != up || upstreamId != sid || responseStarted || responseDeadline != 0) {
             return;
         }
-        responseTimer = caller.ctx.executor().schedule(() -> {
-            responseTimer = null;
-            if (active && !responseStarted) {
-                fail(ProxyError.RESPONSE_TIMEOUT, 504, "no response headers within "
-                        + proxy.config.responseTimeout().toMillis() + "ms");
-            }
-        }, proxy.config.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        // checked by the caller connection's periodic sweep: no timer per request
+        responseDeadline = System.nanoTime() + proxy.config.responseTimeout().toNanos();
+        caller.watchResponseDeadlines();
+    }
+
+    boolean responseOverdue(long now) {
+        return active && !responseStarted && responseDeadline != 0 && now - responseDeadline >= 0;
+    }
+
+    void onResponseTimeout() {
+        if (active && !responseStarted) {
+            fail(ProxyError.RESPONSE_TIMEOUT, 504, "no response headers within "
+                    + proxy.config.responseTimeout().toMillis() + "ms");
+        }
     }
 
     private void onUpstreamWriteFailed(H2UpstreamConnection up, int sid) {
@@ -455,6 +478,10 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
         if (up != null && up.refusedByGoAway(upstreamId) && retry()) {
             return;
         }
+        if (protocolError != null) {
+            fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + protocolError);
+            return;
+        }
         failUpstream("upstream closed before the response ended", Http2Error.INTERNAL_ERROR.code());
     }
 
@@ -569,7 +596,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
         }
         try {
             if (edge == null) {
-                edge = caller.edge(protocol, authority, proxy.config.routes().match(method, path),
+                edge = caller.edge(protocol, authority, route(),
                         target != null ? target.peer() : "");
                 edge.request();
             }
@@ -589,10 +616,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     }
 
     private void cancelTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        responseDeadline = 0;
     }
 
     private void releasePending() {
@@ -623,9 +647,24 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TapSource {
     @Override public String dst() {
         return target != null ? ConnectionInfo.format(target.address()) : lc.direction == Direction.INBOUND ? caller.conn.local : "";
     }
-    @Override public String method() { return method; }
+    private String route() {
+        var routes = proxy.config.routes();
+        return routes.size() == 0 ? RouteTable.DEFAULT : routes.match(method(), path());
+    }
+
+    @Override public String method() {
+        if (method == null) {
+            method = H2Messages.text(methodSeq);
+        }
+        return method;
+    }
     @Override public String authority() { return authority; }
-    @Override public String path() { return path; }
+    @Override public String path() {
+        if (path == null) {
+            path = H2Messages.text(pathSeq);
+        }
+        return path;
+    }
     @Override public int statusCode() { return status; }
     @Override public int grpcStatus() { return grpcStatus; }
     @Override public long latencyNanos() { return headersNanos == 0 ? 0 : headersNanos - startNanos; }

@@ -148,6 +148,28 @@ final class H2UpstreamConnection extends H2Endpoint {
         super.channelInactive(ctx);
     }
 
+    /** A malformed frame from the target on a stream: its exchange ends as a protocol error. */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        H2Exchange ex = outbound ? null : streams.get(http2Ex.streamId());
+        if (ex != null) {
+            ex.markProtocolError(cause.getMessage());
+        }
+        super.onStreamError(ctx, outbound, cause, http2Ex);
+    }
+
+    /** A malformed frame from the target on the connection: every exchange on it ends as a protocol error. */
+    @Override
+    protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause, Http2Exception http2Ex) {
+        if (!outbound) {
+            for (H2Exchange ex : streams.values()) {
+                ex.markProtocolError(cause.getMessage());
+            }
+        }
+        super.onConnectionError(ctx, outbound, cause, http2Ex);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
         if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
@@ -200,7 +222,7 @@ final class H2UpstreamConnection extends H2Endpoint {
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2UpstreamConnection, Builder> {
         Builder() {
-            server(false);
+            connection(H2Endpoint.newConnection(false));
             // streams beyond the target's MAX_CONCURRENT_STREAMS wait here until one closes
             encoderEnforceMaxConcurrentStreams(true);
         }

@@ -51,6 +51,8 @@ public final class H2TestClient implements AutoCloseable {
     private final Handler handler;
     private final Map<Integer, Response> responses = new ConcurrentHashMap<>();
     private volatile boolean autoConsume;
+    /** The error code of the first GOAWAY the proxy sent. */
+    public final CompletableFuture<Long> goAway = new CompletableFuture<>();
 
     public H2TestClient(int port, int initialWindow, boolean autoConsume) throws InterruptedException {
         this.autoConsume = autoConsume;
@@ -151,6 +153,11 @@ public final class H2TestClient implements AutoCloseable {
                 }
                 r.unconsumed.addAndGet(n);
                 return 0;
+            }
+
+            @Override
+            public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+                goAway.complete(errorCode);
             }
 
             @Override

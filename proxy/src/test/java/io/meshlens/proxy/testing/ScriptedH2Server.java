@@ -35,8 +35,9 @@ import io.netty.handler.codec.http2.Http2Stream;
  * which records what the proxy did to it: {@code /big} streams {@link #BIG} bytes (counting the
  * bytes its flow controller actually let out), {@code /reset-after-headers} answers 200 then
  * resets with ENHANCE_YOUR_CALM, {@code /reset-before-headers} resets with INTERNAL_ERROR,
- * {@code /hang} never answers, {@code /goaway} sends GOAWAY(last stream = this one) then answers,
- * {@code /slow} answers after 20 ms; anything else answers 200 with {@code x-path}.
+ * {@code /hang} never answers, {@code /bad-length} sends 2 bytes after {@code content-length: 10}, {@code /goaway} sends GOAWAY(last stream = this one) then answers,
+ * {@code /refuse-on-first-connection} is refused by a GOAWAY on the first connection only,
+ * {@code /slow} answers after 20 ms, {@code /slower} after 2 s; anything else answers 200 with {@code x-path}.
  */
 public final class ScriptedH2Server implements AutoCloseable {
     public static final int BIG = 8 * 1024 * 1024;
@@ -55,12 +56,14 @@ public final class ScriptedH2Server implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        connections.incrementAndGet();
+                        int index = connections.incrementAndGet();
                         Http2Settings s = Http2Settings.defaultSettings();
                         if (maxConcurrentStreams > 0) {
                             s.maxConcurrentStreams(maxConcurrentStreams);
                         }
-                        ch.pipeline().addLast(new Builder().initialSettings(s).build());
+                        Handler h = new Builder().initialSettings(s).build();
+                        h.index = index;
+                        ch.pipeline().addLast(h);
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
     }
@@ -76,6 +79,8 @@ public final class ScriptedH2Server implements AutoCloseable {
     }
 
     private final class Handler extends Http2ConnectionHandler {
+        int index;
+
         Handler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings) {
             super(decoder, encoder, settings);
             decoder.frameListener(new Frames());
@@ -133,11 +138,27 @@ public final class ScriptedH2Server implements AutoCloseable {
                         flush(ctx);
                     }
                     case "/hang" -> { }
+                    case "/bad-length" -> {
+                        encoder().writeHeaders(ctx, id, new DefaultHttp2Headers().status("200").setInt("content-length", 10),
+                                0, false, ctx.newPromise());
+                        encoder().writeData(ctx, id, Unpooled.copiedBuffer("ok", StandardCharsets.UTF_8), 0, true,
+                                ctx.newPromise());
+                        flush(ctx);
+                    }
                     case "/goaway" -> {
                         goAway(ctx, id, Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
                         respond(ctx, id, path);
                     }
+                    case "/refuse-on-first-connection" -> {
+                        if (index == 1) { // GOAWAY below this stream: it was provably not processed
+                            goAway(ctx, Math.max(0, id - 2), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER, ctx.newPromise());
+                            flush(ctx);
+                        } else {
+                            respond(ctx, id, path);
+                        }
+                    }
                     case "/slow" -> ctx.executor().schedule(() -> respond(ctx, id, path), 20, TimeUnit.MILLISECONDS);
+                    case "/slower" -> ctx.executor().schedule(() -> respond(ctx, id, path), 2, TimeUnit.SECONDS);
                     default -> respond(ctx, id, path);
                 }
             }
