@@ -167,6 +167,8 @@ class Http2FrameForwardingTest {
             r.end.get(10, TimeUnit.SECONDS);
         }
         assertThat(app.connections.get()).isEqualTo(before + 1);
+        // the retired connection is closed by the proxy once its last stream ended
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.closedConnections.get() == 1);
         assertThat(responses(p, Map.of("direction", "inbound", "status_code", "200", "error", ""))).isEqualTo(6);
         assertThat(responses(p, Map.of("direction", "inbound", "classification", "failure"))).isZero();
     }

@@ -50,12 +50,14 @@ final class H2UpstreamConnection extends H2Endpoint {
                 if (ex != null) {
                     ex.onUpstreamStreamClosed();
                 }
+                closeIfRetiredAndIdle();
             }
 
             @Override
             public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
                 goAwayReceived = true;
                 goAwayLastStreamId = lastStreamId;
+                closeIfRetiredAndIdle();
             }
         });
     }
@@ -132,10 +134,18 @@ final class H2UpstreamConnection extends H2Endpoint {
         return id;
     }
 
+    /** A connection that takes no new streams is closed once its last stream ended, not left open. */
+    private void closeIfRetiredAndIdle() {
+        if ((goAwayReceived || exhausted) && ctx != null && connection().numActiveStreams() == 0 && streams.isEmpty()) {
+            ctx.channel().eventLoop().execute(() -> ctx.close()); // after the current frame is handled
+        }
+    }
+
     void forget(int streamId, H2Exchange ex) {
         if (streams.get(streamId) == ex) {
             streams.remove(streamId);
         }
+        closeIfRetiredAndIdle();
     }
 
     Http2Stream stream(int id) {

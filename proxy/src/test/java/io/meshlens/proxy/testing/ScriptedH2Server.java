@@ -45,6 +45,7 @@ public final class ScriptedH2Server implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
     public final AtomicInteger connections = new AtomicInteger();
+    public final AtomicInteger closedConnections = new AtomicInteger();
     public final AtomicInteger active = new AtomicInteger();
     public final AtomicInteger maxActive = new AtomicInteger();
     public final AtomicLong bigBytesSent = new AtomicLong();
@@ -57,6 +58,7 @@ public final class ScriptedH2Server implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         int index = connections.incrementAndGet();
+                        ch.closeFuture().addListener(f -> closedConnections.incrementAndGet());
                         Http2Settings s = Http2Settings.defaultSettings();
                         if (maxConcurrentStreams > 0) {
                             s.maxConcurrentStreams(maxConcurrentStreams);
