@@ -34,11 +34,8 @@ cleanup() {
 rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' /proc/"$1"/status; }
 fds() { ls /proc/"$1"/fd | wc -l; }
-# The documented JVM flags (docs/performance.md)
-ML_JAVA_OPTS=${ML_JAVA_OPTS:-"-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC -XX:MaxDirectMemorySize=16m \
- -XX:ReservedCodeCacheSize=20m -Xshare:off -Dio.netty.allocator.type=pooled \
- -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7"}
-export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+source "$(dirname "${BASH_SOURCE[0]}")/jvm-flags.sh"
+ML_JAVA_OPTS=${ML_JAVA_OPTS:-$ML_DOCUMENTED_JAVA_OPTS}
 # responses by status code from a proxy's text /metrics: "200=N 502=N ..." (sorted like norm_counts)
 proxy_statuses() { # proxy_statuses ADMIN_HOST:PORT DIRECTION
   curl -s -m 5 "http://$1/metrics" | awk -v d="$2" '
