@@ -34,6 +34,12 @@ cleanup() {
 rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' /proc/"$1"/status; }
 fds() { ls /proc/"$1"/fd | wc -l; }
+# live heap after a full GC (KB): what a leak would grow, unlike RSS, which also grows while the
+# JVM first touches heap pages up to -Xmx
+live_heap_kb() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || true
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); s += v } } END { print s + 0 }'
+}
 source "$(dirname "${BASH_SOURCE[0]}")/jvm-flags.sh"
 ML_JAVA_OPTS=${ML_JAVA_OPTS:-$ML_DOCUMENTED_JAVA_OPTS}
 # responses by status code from a proxy's text /metrics: "200=N 502=N ..." (sorted like norm_counts)
