@@ -126,27 +126,7 @@ final class Upstreams {
         }
 
         void acquireBytes(InetSocketAddress target, Callback cb) {
-            ArrayDeque<Channel> q = idleBytes.get(target);
-            if (q != null) {
-                Channel ch;
-                while ((ch = q.pollLast()) != null) {
-                    Http1UpstreamHandler h = ch.pipeline().get(Http1UpstreamHandler.class);
-                    if (h != null) {
-                        h.pool = null;
-                        if (ch.isActive()) {
-                            cb.onUpstream(ch);
-                            return;
-                        }
-                    }
-                }
-            }
-            connect(bytesBootstrap, target).addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
-                    cb.onUpstream(f.channel());
-                } else {
-                    cb.onUpstreamFailure(f.cause());
-                }
-            });
+            acquire(idleBytes.get(target), bytesBootstrap, target, cb);
         }
 
         void releaseBytes(Channel ch, InetSocketAddress target) {
@@ -238,27 +218,41 @@ final class Upstreams {
         }
 
         void acquireH1(InetSocketAddress target, Callback cb) {
-            ArrayDeque<Channel> q = idle.get(target);
+            acquire(idle.get(target), h1Bootstrap, target, cb);
+        }
+
+        /** The most recently idled live connection of {@code q}, else a new one from {@code b}. */
+        private void acquire(ArrayDeque<Channel> q, Bootstrap b, InetSocketAddress target, Callback cb) {
             if (q != null) {
                 Channel ch;
                 while ((ch = q.pollLast()) != null) {
-                    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
-                    if (h != null) {
-                        h.pool = null;
-                    }
+                    leavePool(ch);
                     if (ch.isActive()) {
                         cb.onUpstream(ch);
                         return;
                     }
                 }
             }
-            connect(h1Bootstrap, target).addListener((ChannelFuture f) -> {
+            connect(b, target).addListener((ChannelFuture f) -> {
                 if (f.isSuccess()) {
                     cb.onUpstream(f.channel());
                 } else {
                     cb.onUpstreamFailure(f.cause());
                 }
             });
+        }
+
+        /** Tells the channel's handler (byte path or codec path) that it no longer sits in an idle queue. */
+        private void leavePool(Channel ch) {
+            Http1UpstreamHandler bytes = ch.pipeline().get(Http1UpstreamHandler.class);
+            if (bytes != null) {
+                bytes.pool = null;
+                return;
+            }
+            UpstreamHandler codec = ch.pipeline().get(UpstreamHandler.class);
+            if (codec != null) {
+                codec.pool = null;
+            }
         }
 
         void release(Channel ch, InetSocketAddress target) {
