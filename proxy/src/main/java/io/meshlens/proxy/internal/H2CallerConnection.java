@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
-import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.EdgeMetrics;
 import io.meshlens.proxy.metrics.Protocol;
 import io.meshlens.proxy.metrics.ProxyError;
@@ -43,17 +42,14 @@ final class H2CallerConnection extends H2Endpoint {
     private Target lastTarget;
     private String lastRawAuthority;
     private String lastAuthority = "";
-    private EdgeMetrics lastEdge;
-    private Protocol lastProtocol;
-    private String lastEdgeAuthority;
-    private String lastRoute;
-    private String lastPeer;
+    private final ConnectionEdge lastEdge;
 
     private H2CallerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                                ListenerContext lc, ConnectionInfo conn) {
         super(decoder, encoder, settings);
         this.lc = lc;
         this.conn = conn;
+        this.lastEdge = new ConnectionEdge(lc, conn);
         decoder.frameListener(new Frames());
         connection().addListener(new Http2ConnectionAdapter() {
             @Override
@@ -111,18 +107,7 @@ final class H2CallerConnection extends H2Endpoint {
     }
 
     EdgeMetrics edge(Protocol protocol, String authority, String route, String targetPeer) {
-        String peer = lc.direction == Direction.INBOUND ? conn.callerPeer : targetPeer;
-        if (lastEdge != null && lastProtocol == protocol && lastPeer == peer && lastRoute == route
-            && lastEdgeAuthority == authority) {
-            return lastEdge;
-        }
-        EdgeMetrics e = lc.proxy.metrics.edge(lc.direction, protocol, authority, route, peer);
-        lastEdge = e;
-        lastProtocol = protocol;
-        lastPeer = peer;
-        lastRoute = route;
-        lastEdgeAuthority = authority;
-        return e;
+        return lastEdge.get(protocol, authority, route, targetPeer);
     }
 
     /** Starts the periodic response-timeout sweep unless it runs already. */

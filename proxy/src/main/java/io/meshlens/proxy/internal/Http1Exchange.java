@@ -22,11 +22,7 @@ final class Http1Exchange implements TapSource {
     private final ProxyContext proxy;
     private final ConnectionInfo conn;
 
-    // label cache
-    private EdgeMetrics lastEdge;
-    private String lastAuthority;
-    private String lastRoute;
-    private String lastPeer;
+    private final ConnectionEdge lastEdge;
 
     long id;
     String method;
@@ -49,6 +45,7 @@ final class Http1Exchange implements TapSource {
         this.lc = lc;
         this.proxy = lc.proxy;
         this.conn = conn;
+        this.lastEdge = new ConnectionEdge(lc, conn);
     }
 
     void begin(String method, String path, String authority) {
@@ -98,18 +95,9 @@ final class Http1Exchange implements TapSource {
     }
 
     private EdgeMetrics edge(String targetPeer) {
-        String peer = lc.direction == Direction.INBOUND ? conn.callerPeer : targetPeer;
         RouteTable routes = proxy.config.routes();
         String route = routes.size() == 0 || path == null ? RouteTable.DEFAULT : routes.match(method, path);
-        if (lastEdge != null && lastPeer == peer && lastRoute == route && lastAuthority == authority) {
-            return lastEdge;
-        }
-        EdgeMetrics e = proxy.metrics.edge(lc.direction, Protocol.HTTP1, authority, route, peer);
-        lastEdge = e;
-        lastPeer = peer;
-        lastRoute = route;
-        lastAuthority = authority;
-        return e;
+        return lastEdge.get(Protocol.HTTP1, authority, route, targetPeer);
     }
 
     /** Records the exchange (once) and frees its admission slot. */

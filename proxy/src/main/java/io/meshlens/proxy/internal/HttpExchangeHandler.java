@@ -58,12 +58,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
     /** Messages read while the upstream is not ready, or pipelined requests behind the current one. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
 
-    // last-edge cache: most connections talk to one authority/route
-    private EdgeMetrics lastEdge;
-    private Protocol lastProtocol;
-    private String lastAuthority;
-    private String lastRoute;
-    private String lastPeer;
+    private final ConnectionEdge lastEdge;
 
     // --- the current exchange ---
     private boolean active;
@@ -99,6 +94,7 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
         this.lc = lc;
         this.proxy = lc.proxy;
         this.conn = conn;
+        this.lastEdge = new ConnectionEdge(lc, conn);
         this.h2 = h2;
     }
 
@@ -356,19 +352,8 @@ final class HttpExchangeHandler extends ChannelInboundHandlerAdapter implements 
     }
 
     private EdgeMetrics edge(String targetPeer) {
-        String peer = lc.direction == Direction.INBOUND ? conn.callerPeer : targetPeer;
         String route = proxy.config.routes().match(method, path);
-        if (lastEdge != null && lastProtocol == protocol && lastPeer == peer && lastRoute == route
-            && lastAuthority == authority) {
-            return lastEdge;
-        }
-        EdgeMetrics e = proxy.metrics.edge(lc.direction, protocol, authority, route, peer);
-        lastEdge = e;
-        lastProtocol = protocol;
-        lastPeer = peer;
-        lastRoute = route;
-        lastAuthority = authority;
-        return e;
+        return lastEdge.get(protocol, authority, route, targetPeer);
     }
 
     // ---------------------------------------------------------------- upstream acquired
