@@ -50,9 +50,8 @@ final class ErrorResponses {
     }
 
     static FullHttpResponse create(ByteBufAllocator alloc, int status, ProxyError error, String detail, boolean close) {
-        String text = "meshlens proxy: " + error.label() + ": " + detail + "\n";
-        ByteBuf body = alloc.buffer(text.length());
-        body.writeCharSequence(text, StandardCharsets.UTF_8);
+        byte[] text = body(error, detail);
+        ByteBuf body = alloc.buffer(text.length).writeBytes(text);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());

@@ -1,12 +1,11 @@
 package io.meshlens.proxy.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import io.meshlens.proxy.metrics.Protocol;
 import io.meshlens.proxy.metrics.ProxyError;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -182,19 +181,15 @@ final class Http1ClientTimeouts {
         new Pipelines(lc, conn).recordConnectionError(Protocol.HTTP1, ProxyError.REQUEST_TIMEOUT, answer ? 408 : 0);
         if (answer) {
             // Written below the codec: its decoder holds half a head, its encoder no response.
-            bytesCtx.writeAndFlush(requestTimeoutResponse()).addListener(ChannelFutureListener.CLOSE);
+            bytesCtx.writeAndFlush(requestTimeoutResponse(bytesCtx.alloc())).addListener(ChannelFutureListener.CLOSE);
         } else {
             bytesCtx.close();
         }
     }
 
-    private ByteBuf requestTimeoutResponse() {
-        String body = "meshlens proxy: " + ProxyError.REQUEST_TIMEOUT.label() + ": request head not complete within "
-                      + lc.proxy.config.headerReadTimeout().toMillis() + "ms\n";
-        String head = "HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
-                      + ErrorResponses.ERROR_HEADER + ": " + ProxyError.REQUEST_TIMEOUT.label() + "\r\n"
-                      + "connection: close\r\ncontent-length: " + body.length() + "\r\n\r\n";
-        return Unpooled.copiedBuffer(head + body, StandardCharsets.US_ASCII);
+    private ByteBuf requestTimeoutResponse(ByteBufAllocator alloc) {
+        return ErrorResponses.http1(alloc, 408, ProxyError.REQUEST_TIMEOUT, ErrorResponses.body(ProxyError.REQUEST_TIMEOUT,
+                "request head not complete within " + lc.proxy.config.headerReadTimeout().toMillis() + "ms"));
     }
 
     /** Raw bytes from the caller: a byte outside a head or body starts a head. */
