@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
+bash scripts/setup.sh demo
+export PATH="$PWD/.tools/bin:$PATH"
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   echo "demo: building meshlens (mvn package, tests skipped)" >&2
   mvn -B -q -ntp -DskipTests package -pl cli -am

@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# Installs what meshlens' tests and demo need on a fresh Debian machine (Java 17 and Maven are
-# assumed). Idempotent: a package already present is not touched. Extra package groups:
-#   scripts/setup.sh            test + demo needs (curl, promtool/prometheus, alertmanager, h2load, ip, iptables)
-#   scripts/setup.sh bench      also wrk, nginx, haproxy for bench/run
+# Installs what meshlens' tests and demo need on a fresh Debian machine (Java 17, Maven and Go are
+# assumed): Debian packages first, then the ecosystem's tools built from the Go module proxy into a
+# per-machine cache (scripts/tools.sh). Idempotent: what is present is not touched.
+#   scripts/setup.sh            everything the tests need
+#   scripts/setup.sh demo       what the demo needs (Debian packages; Prometheus and Alertmanager)
+#   scripts/setup.sh bench      also wrk, nginx, haproxy for bench/
 set -euo pipefail
+cd "$(dirname "$0")/.."
+group="${1:-test}"
 
 need=()
 want() { # want COMMAND PACKAGE
   command -v "$1" >/dev/null 2>&1 || need+=("$2")
 }
 want curl curl
-want promtool prometheus
-want prometheus prometheus
-want prometheus-alertmanager prometheus-alertmanager
-want amtool prometheus-alertmanager
 want h2load nghttp2-client
 want ip iproute2
 want iptables iptables
-if [[ "${1:-}" == "bench" ]]; then
+# Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
+want promtool prometheus
+want prometheus-alertmanager prometheus-alertmanager
+if [[ "$group" == "bench" ]]; then
   want wrk wrk
   want nginx nginx
   want haproxy haproxy
@@ -31,11 +34,17 @@ if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  # Debian's prometheus packages start their services on install; we never want the system
-  # instances (they would hold :9090/:9093), only the binaries.
+  # Debian's packages start their services on install; we never want the system instances
+  # (they would hold :9090/:9093/:80), only the binaries.
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
   $SUDO chmod +x /usr/sbin/policy-rc.d
   $SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
   $SUDO rm -f /usr/sbin/policy-rc.d
 fi
+
+case "$group" in
+  demo) bash scripts/tools.sh prometheus alertmanager ;;
+  bench) ;;
+  *) bash scripts/tools.sh ;;
+esac
 echo "setup: ok" >&2

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of meshlens: unit tests (*Test, surefire) and integration tests against real
-# binaries (*IT, failsafe: Prometheus, promtool, Alertmanager, curl, h2load, real sockets on
-# 127.0.0.0/8). Installs the Debian packages they need first. Benchmarks are separate (bench/run).
+# binaries (*IT, failsafe: Prometheus 3, promtool, Alertmanager, curl, h2load, real sockets on
+# 127.0.0.0/8). Installs what they need first (scripts/setup.sh: Debian packages, then the tools
+# built from the Go module proxy into .tools/bin, which goes first on PATH). Benchmarks are
+# separate (bench/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+export PATH="$PWD/.tools/bin:$PATH"
 exec mvn -B -ntp verify "$@"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Helpers for the recipes in tools/*.sh (sourced by scripts/tools.sh).
+
+tools_cache() { echo "${MESHLENS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/meshlens/tools}"; }
+
+tools_say() { printf '[tools %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# The Go toolchain on this machine, never a downloaded one; module downloads go to the usual cache.
+export GOTOOLCHAIN=local
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export CGO_ENABLED=0
+
+# go_module_source MODULE VERSION DEST: the module's source as a writable main module in DEST
+# (modules with replace/exclude lines cannot be `go install`ed by version).
+go_module_source() {
+  local dir
+  tools_say "downloading $1@$2"
+  dir=$(go mod download -json "$1@$2" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [[ -n "$dir" && -d "$dir" ]] || { echo "tools: go mod download $1@$2 gave no source folder" >&2; return 1; }
+  mkdir -p "$3"
+  cp -r "$dir/." "$3/"
+  chmod -R u+w "$3"
+}
+
+# go_build DIR OUT PACKAGE [FLAGS...]: builds PACKAGE of the main module in DIR into OUT, printing
+# a progress line every 100 packages compiled (a fresh machine compiles thousands).
+go_build() {
+  local dir=$1 out=$2 pkg=$3
+  shift 3
+  tools_say "compiling $pkg"
+  (cd "$dir" && go build -v -trimpath -ldflags="-s -w" "$@" -o "$out" "$pkg" 2>&1) |
+    awk -v p="$pkg" 'BEGIN{t=systime()} /^#|^go: |\.go:[0-9]+/{print; next} {n++; if (n%100==0) printf "[tools] %s: %d packages compiled (%d s)\n", p, n, systime()-t > "/dev/stderr"}'
+  local rc=${PIPESTATUS[0]}
+  [[ $rc -eq 0 && -x "$out" ]] || { echo "tools: go build of $pkg in $dir failed (exit $rc)" >&2; return 1; }
+}
