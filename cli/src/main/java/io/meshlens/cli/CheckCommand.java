@@ -64,6 +64,11 @@ public final class CheckCommand implements Callable<Integer> {
             out.flush();
             return report.ok() ? 0 : 1;
         }
+        var missing = KubeconfigLookup.missing();
+        if (missing.isPresent()) {
+            spec.commandLine().getErr().println("meshlens check: " + missing.get());
+            return Meshlens.EXIT_FAILURE;
+        }
         Config config = Config.autoConfigure(context);
         // A check should answer within seconds, not retry for a minute.
         config.setRequestRetryBackoffLimit(1);

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.meshlens.cli.api.ApiException;
 import io.meshlens.cli.api.PrometheusApi;
+import io.meshlens.cli.render.PromDuration;
 
 /**
  * {@code stat --prometheus}: the same rows as the exporter's {@code /api/v1/stat}, computed with
@@ -47,6 +49,7 @@ final class PrometheusStat {
                 podSel.append(l).append("=\"").append(esc(name)).append("\", ");
             }
         }
+        String tcpSel = sel.toString().replace("direction=\"inbound\", ", "").replace("direction=\"inbound\"", "");
         StringBuilder edgeSel = new StringBuilder(sel);
         if (from != null) {
             edgeSel.append(", src_kind=\"").append(from[0]).append("\", src_workload=\"").append(esc(from[1])).append('"');
@@ -61,7 +64,12 @@ final class PrometheusStat {
                 edgeSel.append(", dst_namespace=\"").append(esc(toNs)).append('"');
             }
         }
-        String rate = "sum by (" + group + ") (rate(meshlens_responses_total{" + edgeSel + "}[" + window + "]))";
+        String responses = "meshlens_responses_total{" + edgeSel + "}";
+        double windowSeconds = PromDuration.seconds(window);
+        double span = Math.min(windowSeconds, dataSpan(responses));
+        // rate() divides by the whole window; over a window longer than the data, scale to the span that had data.
+        double scale = span > 0 ? windowSeconds / span : 1;
+        String rate = "sum by (" + group + ") (rate(" + responses + "[" + window + "]))";
         Map<String, Double> rps = prom.vector(rate, by);
         Map<String, Double> ok = prom.vector("sum by (" + group + ") (rate(meshlens_responses_total{" + edgeSel
                 + ", classification=\"success\"}[" + window + "]))", by);
@@ -75,13 +83,20 @@ final class PrometheusStat {
                 : prom.vector("sum by (" + group + ") (meshlens_workload_pods{" + podSel + "meshed=\"true\"})", by);
         Map<String, Double> total = kind.equals("pod") ? Map.of()
                 : prom.vector("sum by (" + group + ") (meshlens_workload_pods{" + podSel.toString().replaceAll(", $", "") + "})", by);
-        Map<String, Double> tcp = prom.vector("sum by (" + group + ") (meshlens_tcp_open_connections{" + sel + "})", by);
+        // TCP as the live window counts it: every direction of the resource's pods.
+        Map<String, Double> tcp = prom.vector("sum by (" + group + ") (meshlens_tcp_open_connections{" + tcpSel + "})", by);
+        Map<String, Double> read = prom.vector("sum by (" + group + ") (rate(meshlens_tcp_read_bytes_total{" + tcpSel + "}[" + window + "]))", by);
+        Map<String, Double> write = prom.vector("sum by (" + group + ") (rate(meshlens_tcp_write_bytes_total{" + tcpSel + "}[" + window + "]))", by);
         TreeSet<String> keys = new TreeSet<>(rps.keySet());
         if (from == null && to == null) {
             keys.addAll(meshed.keySet());
         }
+        if (keys.isEmpty() && (!name.isEmpty() || !namespace.isEmpty()) && from == null && to == null) {
+            requireExists(kind, name, namespace);
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("window", window);
+        out.put("window_seconds", span);
         ArrayNode rows = out.putArray("rows");
         for (String key : keys) {
             String[] parts = key.split("/", -1);
@@ -93,20 +108,43 @@ final class PrometheusStat {
             r.put("total_pods", kind.equals("pod") ? 1 : total.getOrDefault(key, 0.0).longValue());
             Double all = rps.get(key);
             if (all == null || all == 0) {
+                r.put("rps", 0.0);
                 r.putNull("success_rate");
-                r.put("rps", all == null ? 0 : all);
                 r.putNull("latency_p50_seconds").putNull("latency_p95_seconds").putNull("latency_p99_seconds");
             } else {
+                r.put("rps", all * scale);
                 // Two rate() results extrapolate separately: clamp the ratio, as the dashboards do.
                 r.put("success_rate", Math.min(1.0, ok.getOrDefault(key, 0.0) / all));
-                r.put("rps", all);
                 number(r, "latency_p50_seconds", q[0].get(key));
                 number(r, "latency_p95_seconds", q[1].get(key));
                 number(r, "latency_p99_seconds", q[2].get(key));
             }
-            number(r, "tcp_open_connections", tcp.get(key));
+            r.put("tcp_open_connections", tcp.getOrDefault(key, 0.0).longValue());
+            r.put("read_bytes_per_second", read.getOrDefault(key, 0.0) * scale);
+            r.put("write_bytes_per_second", write.getOrDefault(key, 0.0) * scale);
         }
         return out;
+    }
+
+    /** Seconds since the oldest sample of {@code series} within the window (0: no data at all). */
+    private double dataSpan(String series) {
+        Map<String, Double> oldest = prom.vector("time() - min(min_over_time(timestamp(" + series + ")[" + window + ":]))");
+        Double s = oldest.get("");
+        return s == null || s.isNaN() ? 0 : s;
+    }
+
+    /** An empty answer for a named resource or namespace: does it exist at all? */
+    private void requireExists(String kind, String name, String namespace) {
+        String nsSel = namespace.isEmpty() ? "" : "namespace=\"" + esc(namespace) + "\"";
+        if (!namespace.isEmpty() && prom.vector("count(meshlens_workload_pods{" + nsSel + "})").isEmpty()) {
+            throw new ApiException("namespace " + namespace + " does not exist (Prometheus has no meshlens_workload_pods in it)\n"
+                    + "hint: meshlens stat ns --prometheus URL lists the namespaces with pods");
+        }
+        if (!name.isEmpty() && !kind.equals("pod")) {
+            String where = namespace.isEmpty() ? " in any namespace" : " in namespace " + namespace;
+            throw new ApiException(kind + "/" + name + " does not exist" + where + " (Prometheus has no meshlens_workload_pods for it)\n"
+                    + "hint: meshlens stat " + kind + (namespace.isEmpty() ? " -A" : " -n " + namespace) + " --prometheus URL lists what exists");
+        }
     }
 
     private static void number(ObjectNode r, String field, Double v) {

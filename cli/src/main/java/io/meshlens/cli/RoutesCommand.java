@@ -21,15 +21,18 @@ public final class RoutesCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
 
-    @Parameters(index = "0", paramLabel = "KIND/NAME", description = "e.g. deploy/voting")
+    @Parameters(index = "0", paramLabel = "KIND[/NAME]", description = "e.g. deploy/voting or deploy voting")
     String resource;
+
+    @Parameters(index = "1", defaultValue = "", paramLabel = "NAME", description = "the name, when not given as KIND/NAME")
+    String name;
 
     @Option(names = {"-t", "--time-window"}, defaultValue = "1m", description = "window (default: ${DEFAULT-VALUE})")
     String window;
 
     @Override
     public Integer call() {
-        String[] ref = Kinds.ref(spec.commandLine(), "RESOURCE", resource);
+        String[] ref = Kinds.resource(spec.commandLine(), resource, name, true);
         Map<String, String> q = new LinkedHashMap<>();
         q.put("namespace", api.namespace);
         q.put("resource", ref[0]);

@@ -8,11 +8,13 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.meshlens.cli.api.PrometheusApi;
+import io.meshlens.cli.render.PromDuration;
 import io.meshlens.cli.view.StatView;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,8 +32,8 @@ public final class StatCommand implements Callable<Integer> {
     @Mixin
     ApiOptions api;
 
-    @Parameters(index = "0", defaultValue = "deploy", paramLabel = "KIND",
-            description = "deploy, sts, ds, job, cronjob, pod or ns (default: ${DEFAULT-VALUE})")
+    @Parameters(index = "0", defaultValue = "deploy", paramLabel = "KIND[/NAME]",
+            description = "deploy, sts, ds, job, cronjob, pod or ns, optionally with /NAME (default: ${DEFAULT-VALUE})")
     String kind;
 
     @Parameters(index = "1", defaultValue = "", paramLabel = "NAME", description = "one resource (default: all)")
@@ -60,18 +62,23 @@ public final class StatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String k = Kinds.canonical(spec.commandLine(), kind);
+        if (PromDuration.seconds(window) <= 0) {
+            throw new ParameterException(spec.commandLine(), "-t " + window + " (expected: a duration like 30s, 5m, 1h)");
+        }
+        String[] resource = Kinds.resource(spec.commandLine(), kind, name, false);
+        String k = resource[0];
+        String n = resource[1];
         String[] fromRef = from == null ? null : Kinds.ref(spec.commandLine(), "--from", from);
         String[] toRef = to == null ? null : Kinds.ref(spec.commandLine(), "--to", to);
         JsonNode stat;
         if (prometheus != null) {
             stat = new PrometheusStat(new PrometheusApi(prometheus), window)
-                    .query(k, name, api.namespace, fromRef, fromNs(), toRef, toNs());
+                    .query(k, n, api.namespace, fromRef, fromNs(), toRef, toNs());
         } else {
             Map<String, String> q = new LinkedHashMap<>();
             q.put("resource", k);
             q.put("namespace", api.namespace);
-            q.put("name", name);
+            q.put("name", n);
             q.put("window", window);
             if (fromRef != null) {
                 q.put("from", fromRef[0] + "/" + fromRef[1]);

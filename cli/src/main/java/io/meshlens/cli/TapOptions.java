@@ -9,8 +9,11 @@ import picocli.CommandLine.Parameters;
 
 /** What to tap and which requests to keep: passed to the exporter, which fans out to every pod. */
 public final class TapOptions {
-    @Parameters(index = "0", paramLabel = "KIND/NAME", description = "e.g. deploy/web, pod/web-abc, ns/emojivoto")
+    @Parameters(index = "0", paramLabel = "KIND[/NAME]", description = "e.g. deploy/web, deploy web, pod/web-abc, ns/emojivoto")
     String resource;
+
+    @Parameters(index = "1", defaultValue = "", paramLabel = "NAME", description = "the name, when not given as KIND/NAME")
+    String name;
 
     @Option(names = "--direction", description = "inbound or outbound")
     String direction;
@@ -33,18 +36,16 @@ public final class TapOptions {
     @Option(names = "--max-rps", description = "at most this many requests per second per pod")
     String maxRps;
 
+    /** The resource as typed, for titles. */
+    String describe() {
+        return name.isEmpty() ? resource : resource + " " + name;
+    }
+
     Map<String, String> query(CommandLine cmd, String namespace) {
         Map<String, String> q = new LinkedHashMap<>();
-        String kind;
-        String name;
-        if (resource.indexOf('/') < 0) { // "ns" alone or a bare namespace kind
-            kind = Kinds.canonical(cmd, resource);
-            name = "";
-        } else {
-            String[] ref = Kinds.ref(cmd, "RESOURCE", resource);
-            kind = ref[0];
-            name = ref[1];
-        }
+        String[] ref = Kinds.resource(cmd, resource, this.name, true);
+        String kind = ref[0];
+        String name = ref[1];
         q.put("namespace", kind.equals("namespace") ? name : namespace);
         q.put("resource", kind);
         q.put("name", name);

@@ -205,6 +205,55 @@ class DemoIT {
         });
     }
 
+    @Test
+    @Order(9)
+    void liveAndPrometheusStatShareOneSchema() {
+        URI prom = demo.prometheusUrl().orElseThrow();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode live = cli("stat", "deploy", "voting", "-n", "emojivoto", "-t", "30s", "-o", "json", "--api", api).json();
+            JsonNode fromProm = cli("stat", "deploy/voting", "-n", "emojivoto", "-t", "30s", "-o", "json", "--prometheus", prom.toString()).json();
+            assertThat(fromProm.path("rows")).hasSize(1);
+            assertThat(StatSchema.of(fromProm)).isEqualTo(StatSchema.of(live));
+            assertThat(fromProm.path("rows").get(0).path("rps").asDouble()).isPositive();
+        });
+    }
+
+    @Test
+    @Order(10)
+    void windowLongerThanTheDataUsesTheDataSpanAndSaysSo() {
+        URI prom = demo.prometheusUrl().orElseThrow();
+        Result hour = cli("stat", "deploy/voting", "-n", "emojivoto", "-t", "1h", "-o", "json", "--prometheus", prom.toString());
+        Result half = cli("stat", "deploy/voting", "-n", "emojivoto", "-t", "30s", "-o", "json", "--prometheus", prom.toString());
+        assertThat(hour.exit()).as(hour.err()).isZero();
+        double span = hour.json().path("window_seconds").asDouble();
+        assertThat(span).isPositive().isLessThan(600);
+        // Over the span that had data, the rate is the demo's rate, not a 1/60th of it (what rate()[1h] alone gives).
+        double rps1h = hour.json().path("rows").get(0).path("rps").asDouble();
+        double rps30s = half.json().path("rows").get(0).path("rps").asDouble();
+        assertThat(rps1h).isBetween(rps30s / 3, rps30s * 3);
+
+        Result table = cli("stat", "deploy/voting", "-n", "emojivoto", "-t", "1h", "--prometheus", prom.toString());
+        assertThat(table.out()).containsPattern("Only \\d+s of the 1h window had data; rates are over those \\d+s\\.");
+        Result live = cli("stat", "deploy/voting", "-n", "emojivoto", "-t", "5m", "--api", api);
+        assertThat(live.out()).containsPattern("Only \\d+s of the 5m window had data");
+    }
+
+    @Test
+    @Order(11)
+    void liveTopRedrawsSortedByCountAndQuitsOnQ() throws Exception {
+        LiveTop.assumeTmux();
+        try (LiveTop top = LiveTop.start("top", "deploy/voting", "-n", "emojivoto", "--api", api)) {
+            // The header and the failing path appear, then the counts grow: the screen is redrawn.
+            String first = top.awaitScreen(s -> s.contains("SOURCE") && s.contains("VoteDoughnut"));
+            long before = LiveTop.count(first, "VoteDoughnut");
+            String later = top.awaitScreen(s -> LiveTop.count(s, "VoteDoughnut") > before);
+            assertThat(later).contains("meshlens top deploy/voting -n emojivoto").contains("(q quits)");
+            assertThat(LiveTop.counts(later)).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            top.sendKeys("q");
+            top.awaitExit();
+        }
+    }
+
     private static String targets(URI prom) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(prom.resolve("/api/v1/targets")).build(),

@@ -6,6 +6,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Exit codes and error messages: 0 done, 1 could not answer (with a hint), 2 bad usage. */
 class ExitCodeTest {
@@ -40,7 +42,58 @@ class ExitCodeTest {
     @Test
     void malformedResourceReferenceIsUsageError() {
         assertThat(run("routes", "voting", "--api", "http://127.0.3.254:9")).isEqualTo(2);
-        assertThat(err.toString()).contains("RESOURCE voting (expected: KIND/NAME");
+        assertThat(err.toString()).contains("unknown resource kind 'voting'").contains("KIND/NAME or KIND NAME");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stat deploy/web", "stat deploy web", "routes deploy/web", "routes deploy web",
+        "tap deploy/web --max 1", "tap deploy web --max 1", "top deploy/web --duration 1s", "top deploy web --duration 1s"})
+    void everyCommandTakesBothResourceForms(String command) {
+        // Accepted means the command got as far as calling the (absent) exporter: exit 1, not usage 2.
+        assertThat(run((command + " --api http://127.0.3.254:9").split(" "))).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot reach the meshlens exporter").doesNotContain("Usage:");
+    }
+
+    @Test
+    void resourceNamedTwiceIsUsageError() {
+        assertThat(run("stat", "deploy/web", "web", "--api", "http://127.0.3.254:9")).isEqualTo(2);
+        assertThat(err.toString()).contains("names the resource twice");
+    }
+
+    @Test
+    void resourceWithoutNameIsUsageErrorWhereANameIsNeeded() {
+        assertThat(run("routes", "deploy", "--api", "http://127.0.3.254:9")).isEqualTo(2);
+        assertThat(err.toString()).contains("resource 'deploy' has no name").contains("deploy/web");
+    }
+
+    @Test
+    void unreachablePrometheusNamesTheCauseAndAHint() {
+        assertThat(run("stat", "deploy", "--prometheus", "http://127.0.3.254:9")).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot reach Prometheus at http://127.0.3.254:9 (connection refused: nothing listens on 127.0.3.254:9)")
+                .contains("hint:").contains("--prometheus").doesNotContain("null");
+    }
+
+    @Test
+    void unknownHostNamesTheHost() {
+        assertThat(run("edges", "--api", "http://no-such-host.invalid:9995")).isEqualTo(1);
+        assertThat(err.toString()).contains("(unknown host no-such-host.invalid)").contains("hint:");
+    }
+
+    @Test
+    void checkWithoutKubeconfigSaysSoAndPointsToCheckProxy() {
+        String before = System.getProperty("kubeconfig");
+        System.setProperty("kubeconfig", "/nonexistent/meshlens-test/kubeconfig");
+        try {
+            assertThat(run("check")).isEqualTo(1);
+        } finally {
+            if (before == null) {
+                System.clearProperty("kubeconfig");
+            } else {
+                System.setProperty("kubeconfig", before);
+            }
+        }
+        assertThat(err.toString()).contains("no kubeconfig found (looked for /nonexistent/meshlens-test/kubeconfig)")
+                .contains("in-cluster config was tried").contains("meshlens check --proxy").doesNotContain("UnknownHostException");
     }
 
     @Test

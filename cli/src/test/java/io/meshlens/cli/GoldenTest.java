@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,6 +43,11 @@ class GoldenTest {
                 golden("stat.wide", out -> StatView.print(read("stat.json"), OutputFormat.wide, false, out)),
                 golden("stat.json", out -> StatView.print(read("stat.json"), OutputFormat.json, false, out)),
                 golden("stat-all.table", out -> StatView.print(read("stat-all.json"), OutputFormat.table, true, out)),
+                golden("stat-partial.table", out -> StatView.print(read("stat-partial.json"), OutputFormat.table, false, out)),
+                golden("stat-prometheus.table", out -> StatView.print(read("stat-prometheus.json"), OutputFormat.table, false, out)),
+                golden("stat-prometheus.wide", out -> StatView.print(read("stat-prometheus.json"), OutputFormat.wide, false, out)),
+                golden("stat-prometheus.json", out -> StatView.print(read("stat-prometheus.json"), OutputFormat.json, false, out)),
+                golden("stat-prometheus-partial.table", out -> StatView.print(read("stat-prometheus-partial.json"), OutputFormat.table, false, out)),
                 golden("stat-empty.table", out -> StatView.print(JSON.createObjectNode().putArray("rows"), OutputFormat.table, false, out)),
                 golden("edges.table", out -> EdgesView.print(read("edges.json"), OutputFormat.table, out)),
                 golden("edges.wide", out -> EdgesView.print(read("edges.json"), OutputFormat.wide, out)),
@@ -70,6 +76,14 @@ class GoldenTest {
             Files.writeString(expected, s.toString());
         }
         assertThat(s.toString()).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    }
+
+    /** Item 4 of the CLI's rough edges: the live and the Prometheus answers of stat have one schema. */
+    @Test
+    void liveAndPrometheusStatAnswersShareOneSchema() {
+        assertThat(StatSchema.of(read("stat-prometheus.json"))).isEqualTo(StatSchema.of(read("stat.json")));
+        assertThat(StatSchema.of(read("stat.json"))).containsEntry("window", "string").containsEntry("window_seconds", "float")
+                .containsEntry("rows[].tcp_open_connections", "integer").containsEntry("rows[].read_bytes_per_second", "float");
     }
 
     private static Arguments golden(String name, Consumer<PrintWriter> render) {

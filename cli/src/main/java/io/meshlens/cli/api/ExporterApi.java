@@ -1,7 +1,6 @@
 package io.meshlens.cli.api;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -48,6 +47,10 @@ public final class ExporterApi {
             throw new ApiException("interrupted");
         }
         JsonNode body = parse(rsp.body());
+        if (rsp.statusCode() == 404 && body.has("error")) {
+            // A resource or namespace that does not exist: the exporter's message says which.
+            throw new ApiException(body.get("error").asText());
+        }
         if (rsp.statusCode() != 200) {
             throw new ApiException("the exporter answered HTTP " + rsp.statusCode() + ": "
                     + (body.has("error") ? body.get("error").asText() : rsp.body().strip()));
@@ -68,7 +71,9 @@ public final class ExporterApi {
                 ? HttpResponse.BodySubscribers.fromLineSubscriber(lines, s -> (Void) null, StandardCharsets.UTF_8, "\n")
                 : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), body -> {
                     JsonNode err = parseOrNull(body);
-                    done.completeExceptionally(new ApiException("the exporter answered HTTP " + info.statusCode() + ": "
+                    done.completeExceptionally(new ApiException(info.statusCode() == 404 && err != null && err.has("error")
+                            ? err.get("error").asText()
+                            : "the exporter answered HTTP " + info.statusCode() + ": "
                             + (err != null && err.has("error") ? err.get("error").asText() : body.strip())));
                     return null;
                 }));
@@ -94,7 +99,8 @@ public final class ExporterApi {
             if (e.getCause() instanceof RuntimeException) {
                 throw (RuntimeException) e.getCause();
             }
-            throw new ApiException("tap stream from " + base + " broke: " + e.getCause(), e.getCause());
+            throw new ApiException("the tap stream from " + base + " broke (" + NetworkErrors.cause(base, e.getCause()) + ")\n"
+                    + "hint: the exporter or a proxy restarted; run the command again", e.getCause());
         } finally {
             lines.cancel();
             rsp.cancel(true);
@@ -161,10 +167,9 @@ public final class ExporterApi {
     }
 
     private ApiException unreachable(IOException e) {
-        String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
-        return new ApiException("cannot reach the meshlens exporter at " + base + " (" + why + ")\n"
-                + "hint: start the local demo (bash scripts/demo.sh), pass --api URL, or port-forward the exporter:\n"
-                + "      kubectl -n meshlens port-forward svc/meshlens-exporter 9995", e);
+        return NetworkErrors.unreachable("the meshlens exporter", base, e,
+                "start the local demo (bash scripts/demo.sh), pass --api URL, or port-forward the exporter:\n"
+                + "      kubectl -n meshlens port-forward svc/meshlens-exporter 9995");
     }
 
     private static JsonNode parse(String body) {

@@ -36,7 +36,9 @@ public final class PrometheusApi {
             rsp = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new ApiException("cannot reach Prometheus at " + base + " (" + e.getMessage() + ")", e);
+            throw NetworkErrors.unreachable("Prometheus", base, e,
+                    "is Prometheus running there? The local demo's is http://127.0.10.100:9090; in a cluster:\n"
+                    + "      kubectl -n monitoring port-forward svc/prometheus 9090, then --prometheus http://localhost:9090");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException("interrupted");

@@ -34,11 +34,12 @@ public final class EdgesView {
             }
         }
         if (t.isEmpty()) {
-            out.println("No edges found.");
-            out.flush();
+            out.println("No edges " + WindowNote.window(edges) + ".");
+            WindowNote.print(edges, out);
             return;
         }
         t.print(out);
+        WindowNote.print(edges, out);
     }
 
 }

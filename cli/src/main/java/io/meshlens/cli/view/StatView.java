@@ -41,11 +41,12 @@ public final class StatView {
             }
         }
         if (t.isEmpty()) {
-            out.println("No traffic found.");
-            out.flush();
+            out.println("No traffic " + WindowNote.window(stat) + ".");
+            WindowNote.print(stat, out);
             return;
         }
         t.print(out);
+        WindowNote.print(stat, out);
     }
 
     static String[] concat(String[] a, String[] b, String[] c) {

@@ -27,7 +27,7 @@ public final class TopTable {
     private final Map<List<String>, Path> paths = new LinkedHashMap<>();
 
     /** Folds one event in. */
-    public void add(JsonNode e) {
+    public synchronized void add(JsonNode e) {
         String id = e.path("namespace").asText() + "/" + e.path("pod").asText() + "#" + e.path("id").asText();
         switch (e.path("type").asText()) {
             case "rsp":
@@ -60,7 +60,7 @@ public final class TopTable {
         return grpc.isEmpty() || grpc.equals("OK");
     }
 
-    public void print(OutputFormat format, PrintWriter out) {
+    public synchronized void print(OutputFormat format, PrintWriter out) {
         List<Map.Entry<List<String>, Path>> rows = new ArrayList<>(paths.entrySet());
         rows.sort(Comparator.comparingLong((Map.Entry<List<String>, Path> r) -> -r.getValue().count)
                 .thenComparing(r -> String.join(" ", r.getKey())));

@@ -164,8 +164,10 @@ public final class HttpApi implements AutoCloseable {
         String ns = q.getOrDefault("namespace", "");
         ResourceRef from = ref(q, "from", ns);
         ResourceRef to = ref(q, "to", ns);
+        Existence.require(cluster, kind, ns, q.getOrDefault("name", ""));
         var delta = live.delta(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("window", q.getOrDefault("window", "1m"));
         out.put("window_seconds", delta.seconds());
         out.put("rows", Queries.stat(cluster, delta, kind, ns, q.getOrDefault("name", ""), from, to));
         return out;
@@ -185,8 +187,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private Object edges(Map<String, String> q) {
+        Existence.require(cluster, ResourceKind.NAMESPACE, q.getOrDefault("namespace", ""), "");
         var delta = live.delta(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("window", q.getOrDefault("window", "1m"));
         out.put("window_seconds", delta.seconds());
         out.put("rows", Queries.edges(cluster, delta, q.getOrDefault("namespace", "")));
         return out;
@@ -198,8 +202,10 @@ public final class HttpApi implements AutoCloseable {
             throw new ApiException(400, "name: missing (expected: the resource whose routes to show)");
         }
         ResourceKind kind = ResourceKind.parse("resource", q.getOrDefault("resource", "deploy"));
+        Existence.require(cluster, kind, q.getOrDefault("namespace", ""), name);
         var delta = live.delta(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("window", q.getOrDefault("window", "1m"));
         out.put("window_seconds", delta.seconds());
         out.put("rows", Queries.routes(delta, new ResourceRef(kind, q.getOrDefault("namespace", ""), name)));
         return out;
@@ -295,6 +301,7 @@ public final class HttpApi implements AutoCloseable {
         if (name.isEmpty() && kind != ResourceKind.NAMESPACE) {
             throw new ApiException(400, "name: missing (expected: the resource to tap, e.g. name=web)");
         }
+        Existence.require(cluster, kind, ns, name);
         List<PodInfo> out = new ArrayList<>();
         for (PodInfo p : cluster.pods()) {
             if (!p.scrapeable() || (!ns.isEmpty() && !ns.equals(p.namespace()))) {
