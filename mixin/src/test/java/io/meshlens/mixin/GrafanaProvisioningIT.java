@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
@@ -26,13 +27,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meshlens.mixin.testing.Dashboards;
+import io.meshlens.mixin.testing.Docker;
 import io.meshlens.mixin.testing.Repo;
 
 /**
  * The rendered provisioning loads into a real Grafana: the file provider finds every dashboard,
  * each imports with all its panels, into the meshlens folder. Skipped where there is no Docker.
  */
-@Testcontainers(disabledWithoutDocker = true)
+@EnabledIf(value = "io.meshlens.mixin.testing.Docker#available", disabledReason = Docker.NEEDED)
+@Testcontainers
 class GrafanaProvisioningIT {
     private static final Path ROOT = Repo.root();
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -141,6 +141,7 @@ final class Http2Client implements LoadClient {
                     long[] st = open.remove(r.stream());
                     if (st != null) {
                         inFlight.decrementAndGet();
+                        results.status(0);
                         results.failed(st[0]);
                     }
                 }
@@ -153,6 +154,7 @@ final class Http2Client implements LoadClient {
             long[] st = open.remove(s);
             if (st != null) {
                 inFlight.decrementAndGet();
+                results.status((int) st[1]);
                 results.completed(st[0], System.nanoTime(), st[1] >= 200 && st[1] < 300);
             }
         }

@@ -16,6 +16,11 @@ public final class LoadMain {
 
     private LoadMain() {}
 
+    /** The status counts of the last run ({@link Results#statusCounts()}), e.g. {@code 200=500 none=0}. */
+    static String lastStatuses() {
+        return lastStatuses;
+    }
+
     public static void main(String[] args) throws Exception {
         LoadOptions o;
         try {

@@ -152,6 +152,12 @@ class InterceptionNetnsIT {
             Netns.run("ip", "netns", "del", A);
             Netns.run("ip", "netns", "del", B);
         }
+        if (work != null) {
+            // the copied class path alone is ~50 MB per run
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     static String curl(String ns, String... args) {
