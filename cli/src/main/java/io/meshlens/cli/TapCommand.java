@@ -37,6 +37,9 @@ public final class TapCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         AtomicLong seen = new AtomicLong();
         api.exporter().tap(tap.query(spec.commandLine(), api.namespace), e -> {
+            if (!tap.keeps(e)) {
+                return true;
+            }
             if (api.output == OutputFormat.json) {
                 out.println(e.toString());
             } else {

@@ -36,6 +36,14 @@ public final class TapOptions {
     @Option(names = "--max-rps", description = "at most this many requests per second per pod")
     String maxRps;
 
+    @Option(names = "--trace-id", paramLabel = "ID", description = "only requests of this trace (from their traceparent or b3 header)")
+    String traceId;
+
+    /** Whether an event passes the filters applied here rather than by the proxies ({@code --trace-id}). */
+    boolean keeps(com.fasterxml.jackson.databind.JsonNode event) {
+        return traceId == null || traceId.equalsIgnoreCase(event.path("trace_id").asText());
+    }
+
     /** The resource as typed, for titles. */
     String describe() {
         return name.isEmpty() ? resource : resource + " " + name;

@@ -60,6 +60,9 @@ public final class TopCommand implements Callable<Integer> {
         TopTable table = new TopTable();
         AtomicLong seen = new AtomicLong();
         api.exporter().tap(query, e -> {
+            if (!tap.keeps(e)) {
+                return true;
+            }
             table.add(e);
             return max == 0 || seen.incrementAndGet() < max;
         }, duration == null ? SNAPSHOT : duration);
@@ -75,6 +78,9 @@ public final class TopCommand implements Callable<Integer> {
         Thread tapping = new Thread(() -> {
             try {
                 api.exporter().tap(query, e -> {
+                    if (!tap.keeps(e)) {
+                        return true;
+                    }
                     table.add(e);
                     return stop.getCount() > 0 && (max == 0 || seen.incrementAndGet() < max);
                 }, null);

@@ -52,7 +52,9 @@ public final class VoteBot implements AutoCloseable {
             path = random.nextInt(4) == 0 ? "/api/list"
                     : "/api/vote?choice=" + Emojis.ALL.get(random.nextInt(Emojis.ALL.size())).shortcode();
         }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).GET().build();
+        // Each request starts a trace, as a traced client would; web carries it on to emoji and voting.
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
+                .header(TraceParent.HEADER, TraceParent.root()).GET().build();
         sent.incrementAndGet();
         client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((rsp, err) -> {
             if (err != null || rsp.statusCode() >= 500) {

@@ -16,11 +16,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.meshlens.demo.emoji.EmojiServiceGrpc;
 import io.meshlens.demo.emoji.FindByShortcodeRequest;
 import io.meshlens.demo.emoji.ListAllRequest;
@@ -75,9 +78,15 @@ public final class WebApp implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** Calls made for this request continue its trace (the caller's {@code traceparent}). */
+    private static ClientInterceptor traced(HttpExchange x) {
+        return MetadataUtils.newAttachHeadersInterceptor(
+                TraceParent.metadata(TraceParent.child(x.getRequestHeaders().getFirst(TraceParent.HEADER))));
+    }
+
     private void list(HttpExchange x) throws IOException {
         try {
-            var rsp = EmojiServiceGrpc.newBlockingStub(emoji).withDeadlineAfter(5, TimeUnit.SECONDS)
+            var rsp = EmojiServiceGrpc.newBlockingStub(emoji).withInterceptors(traced(x)).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .listAll(ListAllRequest.getDefaultInstance());
             ArrayNode out = JSON.createArrayNode();
             rsp.getListList().forEach(e -> out.addObject().put("shortcode", e.getShortcode()).put("unicode", e.getUnicode()));
@@ -89,11 +98,12 @@ public final class WebApp implements AutoCloseable {
 
     private void vote(HttpExchange x) throws IOException {
         String choice = query(x, "choice");
+        ClientInterceptor trace = traced(x);
         try {
-            var found = EmojiServiceGrpc.newBlockingStub(emoji).withDeadlineAfter(5, TimeUnit.SECONDS)
+            var found = EmojiServiceGrpc.newBlockingStub(emoji).withInterceptors(trace).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .findByShortcode(FindByShortcodeRequest.newBuilder().setShortcode(choice).build());
             var e = Emojis.find(found.getEmoji().getShortcode()).orElseThrow();
-            ClientCalls.blockingUnaryCall(voting, voteMethod(e.voteMethod()),
+            ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(voting, trace), voteMethod(e.voteMethod()),
                     io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), VoteRequest.getDefaultInstance());
             reply(x, 200, JSON.createObjectNode().put("voted", choice));
         } catch (StatusRuntimeException e) {

@@ -11,8 +11,9 @@ import io.meshlens.cli.render.Cells;
  * <pre>
  * req id=12 proxy=in src=127.0.10.4:40112 dst=127.0.10.1:8080 :method=GET :authority=web-svc:8080 :path=/api/vote
  * rsp id=12 proxy=in src=... dst=... :status=500 latency=2301µs
- * end id=12 proxy=in src=... dst=... :status=500 duration=2410µs response-length=61B
+ * end id=12 proxy=in src=... dst=... :status=500 duration=2410µs response-length=61B trace_id=4bf92f35...
  * </pre>
+ * {@code trace_id} is there when the request carried a {@code traceparent} or B3 header.
  * Wide output adds the workloads ({@code src_res=deployment/vote-bot dst_res=deployment/web}).
  * Headers are never part of an event (the proxy does not emit them), so nothing is redacted here.
  */
@@ -44,6 +45,10 @@ public final class TapView {
         String error = e.path("error").asText();
         if (!error.isEmpty()) {
             b.append(" error=").append(error);
+        }
+        String traceId = e.path("trace_id").asText();
+        if (!traceId.isEmpty()) {
+            b.append(" trace_id=").append(traceId);
         }
         if (wide) {
             b.append(" src_res=").append(Cells.workload(e, "src", "-")).append(" dst_res=").append(Cells.workload(e, "dst", "-"))

@@ -3,13 +3,16 @@ package io.meshlens.exporter.enrich;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.TreeMap;
 
 import io.meshlens.exporter.scrape.HistogramValues;
 import io.meshlens.exporter.scrape.PageReader;
 import io.prometheus.metrics.expositionformats.generated.com_google_protobuf_4_36_2.Metrics;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -43,6 +46,8 @@ public final class HistogramAcc {
     private long zeroCount;
     private final Buckets positive = new Buckets();
     private final Buckets negative = new Buckets();
+    /** The newest exemplar per classic bucket of the summed series (null until one arrives). */
+    private List<Exemplar> exemplars;
 
     /** Empties the sum for the next cycle, keeping the arrays. */
     void reset() {
@@ -55,6 +60,9 @@ public final class HistogramAcc {
         zeroCount = 0;
         positive.size = 0;
         negative.size = 0;
+        if (exemplars != null) {
+            exemplars.clear();
+        }
     }
 
     void add(HistogramValues h) {
@@ -68,6 +76,40 @@ public final class HistogramAcc {
         } else if (hasNative && sampleCount > 0) {
             hasNative = false; // a classic-only input: a native sum would no longer add up
         }
+        for (Exemplar e : h.exemplars()) {
+            addExemplar(e);
+        }
+    }
+
+    /** Keeps the newest exemplar of each classic bucket (several pods add to one series). */
+    private void addExemplar(Exemplar e) {
+        if (exemplars == null) {
+            exemplars = new ArrayList<>(4);
+        }
+        int bucket = bucketOf(e.getValue());
+        for (int i = 0; i < exemplars.size(); i++) {
+            Exemplar old = exemplars.get(i);
+            if (bucketOf(old.getValue()) == bucket) {
+                if (!old.hasTimestamp() || e.hasTimestamp() && e.getTimestampMillis() >= old.getTimestampMillis()) {
+                    exemplars.set(i, e);
+                }
+                return;
+            }
+        }
+        exemplars.add(e);
+    }
+
+    private int bucketOf(double value) {
+        for (int i = 0; i < classicSize; i++) {
+            if (value <= bounds[i]) {
+                return i;
+            }
+        }
+        return classicSize;
+    }
+
+    private Exemplars exemplars() {
+        return exemplars == null || exemplars.isEmpty() ? Exemplars.EMPTY : Exemplars.of(new ArrayList<>(exemplars));
     }
 
     /**
@@ -202,13 +244,13 @@ public final class HistogramAcc {
             long nativeCount = zeroCount + positive.total() + negative.total();
             if (buckets.isEmpty() || nativeCount == count) {
                 return new HistogramDataPointSnapshot(buckets, schema, zeroCount, zeroThreshold, positive.toSnapshot(),
-                        negative.toSnapshot(), sum, labels, Exemplars.EMPTY, 0L);
+                        negative.toSnapshot(), sum, labels, exemplars(), 0L);
             }
         }
         if (buckets.isEmpty()) {
             buckets = ClassicHistogramBuckets.of(new double[] {Double.POSITIVE_INFINITY}, new long[] {count});
         }
-        return new HistogramDataPointSnapshot(buckets, sum, labels, Exemplars.EMPTY, 0L);
+        return new HistogramDataPointSnapshot(buckets, sum, labels, exemplars(), 0L);
     }
 
     /** Classic upper bounds and their cumulative counts (a copy). */

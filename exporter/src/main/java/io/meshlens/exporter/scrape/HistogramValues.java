@@ -2,10 +2,14 @@ package io.meshlens.exporter.scrape;
 
 import java.util.Arrays;
 
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Labels;
+
 /**
  * One protobuf {@code Histogram} as read from a page, in reusable arrays (the reader fills the
  * same instance for every histogram of a page). What the exporter does not use (float counts,
- * exemplars, created timestamps) is skipped.
+ * created timestamps) is skipped. Exemplars (the trace id of a request a bucket counted) are
+ * kept, to be carried through enrichment to {@code /metrics}.
  */
 public final class HistogramValues {
     long sampleCount;
@@ -20,6 +24,7 @@ public final class HistogramValues {
     int buckets;
     final Native positive = new Native();
     final Native negative = new Native();
+    private final java.util.List<Exemplar> exemplars = new java.util.ArrayList<>();
 
     // The classic buckets normalised by cumulative(): sorted by bound, +Inf last.
     private double[] sortedBounds = new double[16];
@@ -36,7 +41,27 @@ public final class HistogramValues {
         buckets = 0;
         positive.reset();
         negative.reset();
+        exemplars.clear();
         sorted = -1;
+    }
+
+    void addExemplar(java.util.List<String> labelNamesAndValues, double value, long timestampMillis) {
+        String[] names = new String[labelNamesAndValues.size() / 2];
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = labelNamesAndValues.get(2 * i);
+            values[i] = labelNamesAndValues.get(2 * i + 1);
+        }
+        Exemplar.Builder b = Exemplar.builder().value(value).labels(Labels.of(names, values));
+        if (timestampMillis != 0) {
+            b.timestampMillis(timestampMillis);
+        }
+        exemplars.add(b.build());
+    }
+
+    /** The exemplars of this histogram's buckets and native part, as read; empty for most. */
+    public java.util.List<Exemplar> exemplars() {
+        return exemplars;
     }
 
     void addBucket(double upperBound, long cumulativeCount) {

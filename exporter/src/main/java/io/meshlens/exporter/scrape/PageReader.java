@@ -317,6 +317,7 @@ public final class PageReader {
                 case 12 << 3 | LEN: readSpan(in, h.positive); break;
                 case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
                 case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
+                case 16 << 3 | LEN: readExemplar(in, h); break;
                 default: skip(in, tag);
             }
         }
@@ -332,12 +333,65 @@ public final class PageReader {
                 cumulative = in.readUInt64();
             } else if (tag == tag(2, FIXED64)) {
                 upperBound = in.readDouble();
+            } else if (tag == tag(3, LEN)) {
+                readExemplar(in, h);
             } else {
                 skip(in, tag);
             }
         }
         in.popLimit(limit);
         h.addBucket(upperBound, cumulative);
+    }
+
+    /**
+     * An {@code Exemplar} (labels, value, timestamp) of a classic bucket or of the native
+     * histogram. Pages without exemplars never get here, so a cycle allocates nothing for them.
+     */
+    private static void readExemplar(CodedInputStream in, HistogramValues h) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        java.util.List<String> labels = new java.util.ArrayList<>(2);
+        double value = 0;
+        long millis = 0;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, LEN)) {
+                int l = in.pushLimit(in.readRawVarint32());
+                String name = "";
+                String labelValue = "";
+                for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                    if (t == tag(1, LEN)) {
+                        name = in.readString();
+                    } else if (t == tag(2, LEN)) {
+                        labelValue = in.readString();
+                    } else {
+                        skip(in, t);
+                    }
+                }
+                in.popLimit(l);
+                labels.add(name);
+                labels.add(labelValue);
+            } else if (tag == tag(2, FIXED64)) {
+                value = in.readDouble();
+            } else if (tag == tag(3, LEN)) {
+                int l = in.pushLimit(in.readRawVarint32());
+                long seconds = 0;
+                int nanos = 0;
+                for (int t = in.readTag(); t != 0; t = in.readTag()) {
+                    if (t == tag(1, VARINT)) {
+                        seconds = in.readInt64();
+                    } else if (t == tag(2, VARINT)) {
+                        nanos = in.readInt32();
+                    } else {
+                        skip(in, t);
+                    }
+                }
+                in.popLimit(l);
+                millis = seconds * 1000 + nanos / 1_000_000;
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+        h.addExemplar(labels, value, millis);
     }
 
     private static void readSpan(CodedInputStream in, HistogramValues.Native n) throws IOException {

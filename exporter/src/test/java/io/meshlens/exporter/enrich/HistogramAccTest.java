@@ -48,4 +48,47 @@ class HistogramAccTest {
         assertThat(dp.getNativeBucketsForPositiveValues().getCount(0)).isEqualTo(8);
         assertThat(dp.getCount()).isEqualTo(9);
     }
+
+    private static Metrics.Exemplar exemplar(String traceId, double value, long seconds) {
+        return Metrics.Exemplar.newBuilder().addLabel(Metrics.LabelPair.newBuilder().setName("trace_id").setValue(traceId))
+                .setValue(value).setTimestamp(io.prometheus.metrics.shaded.com_google_protobuf_4_36_2.Timestamp.newBuilder().setSeconds(seconds)).build();
+    }
+
+    @Test
+    void exemplarsAreCarriedThroughTheSumNewestPerBucket() throws Exception {
+        HistogramAcc acc = new HistogramAcc();
+        // Two pods of one workload: the first saw a slow request in bucket 2, then the second a newer one there.
+        acc.add(Metrics.Histogram.newBuilder().setSampleCount(4).setSampleSum(2)
+                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(0.1).setCumulativeCount(1).setExemplar(exemplar("aaaa", 0.05, 100)))
+                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(1).setCumulativeCount(4).setExemplar(exemplar("bbbb", 0.5, 100)))
+                .build());
+        acc.add(Metrics.Histogram.newBuilder().setSampleCount(1).setSampleSum(0.7)
+                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(0.1).setCumulativeCount(0))
+                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(1).setCumulativeCount(1).setExemplar(exemplar("cccc", 0.7, 200)))
+                .build());
+        var point = acc.toDataPoint(Labels.of("workload", "voting"));
+        assertThat(point.getExemplars().size()).isEqualTo(2);
+        assertThat(point.getExemplars().get(0.0, 0.1).getLabels().get("trace_id")).isEqualTo("aaaa");
+        assertThat(point.getExemplars().get(0.1, 1.0).getLabels().get("trace_id")).isEqualTo("cccc");
+        assertThat(point.getExemplars().get(0.1, 1.0).getTimestampMillis()).isEqualTo(200_000L);
+
+        // ...and written to /metrics as OpenMetrics exemplars.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter.create().write(out, io.prometheus.metrics.model.snapshots.MetricSnapshots.of(
+                new io.prometheus.metrics.model.snapshots.HistogramSnapshot(new io.prometheus.metrics.model.snapshots.MetricMetadata("latency_seconds"),
+                        java.util.List.of(point))));
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("latency_seconds_bucket{workload=\"voting\",le=\"1.0\"} 5 # {trace_id=\"cccc\"} 0.7 200.000");
+    }
+
+    @Test
+    void aCycleStartsWithoutTheLastCyclesExemplars() {
+        HistogramAcc acc = new HistogramAcc();
+        acc.add(Metrics.Histogram.newBuilder().setSampleCount(1).setSampleSum(0.5)
+                .addBucket(Metrics.Bucket.newBuilder().setUpperBound(1).setCumulativeCount(1).setExemplar(exemplar("bbbb", 0.5, 100)))
+                .build());
+        acc.reset();
+        acc.add(classic(1, 3, 4, 2.0));
+        assertThat(acc.toDataPoint(Labels.EMPTY).getExemplars().size()).isZero();
+    }
 }
