@@ -35,6 +35,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xmx256m"})
 public class MetricsRecordBenchmark {
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private ProxyMetrics metrics;
     private EdgeMetrics cached;
     private String authority;
@@ -91,6 +92,15 @@ public class MetricsRecordBenchmark {
         cached.request();
         latency = (latency + 7919) & 0xFFFFF;
         cached.response(503, -1, ProxyError.NONE, 100_000 + latency, 0, 64);
+        return cached;
+    }
+
+    /** The cached-edge record of a request that carried a trace id: the exemplar is kept (and allocated). */
+    @Benchmark
+    public EdgeMetrics recordOnCachedEdgeWithTraceId() {
+        cached.request();
+        latency = (latency + 7919) & 0xFFFFF;
+        cached.response(200, -1, ProxyError.NONE, 100_000 + latency, 0, 64, TRACE_ID);
         return cached;
     }
 }

@@ -60,6 +60,15 @@ public final class EdgeMetrics {
      */
     public void response(int status, int grpcStatus, ProxyError error, long latencyNanos,
                          long reqBytes, long rspBytes) {
+        response(status, grpcStatus, error, latencyNanos, reqBytes, rspBytes, null);
+    }
+
+    /**
+     * Records one finished exchange whose request carried a trace id (null: none), kept as the
+     * exemplar of its latency observation.
+     */
+    public void response(int status, int grpcStatus, ProxyError error, long latencyNanos,
+                         long reqBytes, long rspBytes, String traceId) {
         boolean failure = isFailure(status, grpcStatus, error);
         int s = status < 0 || status >= STATUS_LABELS.length ? 0 : status;
         int g = grpcStatus < 0 || grpcStatus >= GRPC - 1 ? 0 : grpcStatus + 1;
@@ -77,7 +86,7 @@ public final class EdgeMetrics {
             byStatus.set(idx, dp);
         }
         dp.inc();
-        (failure ? latencyFailure : latencySuccess).observe(latencyNanos);
+        (failure ? latencyFailure : latencySuccess).observe(latencyNanos, traceId);
         if (reqBytes > 0) {
             requestBytes.inc(reqBytes);
         }

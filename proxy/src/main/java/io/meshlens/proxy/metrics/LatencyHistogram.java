@@ -3,8 +3,10 @@ package io.meshlens.proxy.metrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.Exemplar;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -34,10 +36,14 @@ final class LatencyHistogram {
     private static final int SUM = PAD + LatencyBuckets.CELLS;
     private static final int STRIPE_LENGTH = SUM + 1 + PAD;
     private static final int STRIPE_MASK = stripeCount() - 1;
+    /** The exemplar label: the W3C / B3 trace id of the observed request. */
+    static final String TRACE_ID = "trace_id";
 
     private final Labels labels;
     private final long createdMillis = System.currentTimeMillis();
     private final long[][] stripes = new long[STRIPE_MASK + 1][];
+    /** The latest traced observation per classic bucket; made when the first trace id arrives. */
+    private volatile AtomicReferenceArray<Exemplar> exemplars;
 
     LatencyHistogram(Labels labels) {
         this.labels = labels;
@@ -63,6 +69,44 @@ final class LatencyHistogram {
                 Double.doubleToRawLongBits(Double.longBitsToDouble(current) + seconds))) {
             current = (long) LONGS.getVolatile(stripe, SUM);
         }
+    }
+
+    /**
+     * Records one latency and, when the request carried a trace id, keeps it as the exemplar of
+     * the latency's classic bucket (the newest wins). Without a trace id this is {@link #observe(long)}:
+     * nothing is allocated; with one, the exemplar is.
+     */
+    void observe(long nanos, String traceId) {
+        observe(nanos);
+        if (traceId != null) {
+            AtomicReferenceArray<Exemplar> e = exemplars;
+            if (e == null) {
+                synchronized (this) {
+                    e = exemplars;
+                    if (e == null) {
+                        exemplars = e = new AtomicReferenceArray<>(LatencyBuckets.CLASSIC_BUCKETS);
+                    }
+                }
+            }
+            e.set(LatencyBuckets.classicOf(LatencyBuckets.cell(nanos)), Exemplar.builder()
+                    .value(Math.max(0, nanos) / 1e9).labels(Labels.of(TRACE_ID, traceId))
+                    .timestampMillis(System.currentTimeMillis()).build());
+        }
+    }
+
+    private Exemplars exemplars() {
+        AtomicReferenceArray<Exemplar> e = exemplars;
+        if (e == null) {
+            return Exemplars.EMPTY;
+        }
+        java.util.List<Exemplar> list = new java.util.ArrayList<>(4);
+        for (int i = 0; i < e.length(); i++) {
+            Exemplar x = e.get(i);
+            if (x != null) {
+                list.add(x);
+            }
+        }
+        return Exemplars.of(list);
     }
 
     @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; getId() is the same number
@@ -115,6 +159,6 @@ final class LatencyHistogram {
                 : NativeHistogramBuckets.of(Arrays.copyOf(nativeIndexes, nativeUsed), Arrays.copyOf(nativeCounts, nativeUsed));
         return new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(LatencyBuckets.CLASSIC_BOUNDS, classic),
                 LatencyBuckets.SCHEMA, cells[0], LatencyBuckets.ZERO_THRESHOLD, positive,
-                NativeHistogramBuckets.EMPTY, sum, labels, Exemplars.EMPTY, createdMillis);
+                NativeHistogramBuckets.EMPTY, sum, labels, exemplars(), createdMillis);
     }
 }

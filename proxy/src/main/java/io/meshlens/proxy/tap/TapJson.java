@@ -40,6 +40,9 @@ final class TapJson {
             b.append(",\"response_bytes\":").append(x.responseBytes());
         }
         field(b, "error", x.error() == null ? "" : x.error().label());
+        if (x.traceId() != null) {
+            field(b, "trace_id", x.traceId());
+        }
         return b.append("}\n").toString();
     }
 

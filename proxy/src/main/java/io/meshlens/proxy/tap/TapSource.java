@@ -21,4 +21,6 @@ public interface TapSource {
     long durationNanos();
     long responseBytes();
     ProxyError error();
+    /** The request's trace id (from {@code traceparent} or B3), null when it carried none. */
+    String traceId();
 }

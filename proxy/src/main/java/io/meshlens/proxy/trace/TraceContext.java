@@ -1,5 +1,6 @@
 package io.meshlens.proxy.trace;
 
+import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
 /**
@@ -23,6 +24,23 @@ public final class TraceContext {
     private static final String ZERO_PAD = "0000000000000000";
 
     private TraceContext() {}
+
+    /**
+     * The trace id of an HTTP/2 request: {@code traceparent}, else {@code b3}, else
+     * {@code x-b3-traceid}; null without a valid one. Three header lookups, no allocation when
+     * none is there.
+     */
+    public static String fromHeaders(Http2Headers h) {
+        CharSequence v = h.get(TRACEPARENT);
+        String id = v == null ? null : fromTraceparent(v);
+        if (id == null && (v = h.get(B3)) != null) {
+            id = fromB3(v);
+        }
+        if (id == null && (v = h.get(X_B3_TRACE_ID)) != null) {
+            id = fromB3TraceId(v);
+        }
+        return id;
+    }
 
     /**
      * {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01} -> its trace id; null when

@@ -45,6 +45,7 @@ public final class Exchange implements TapSource {
     private long requestBytes;
     private long responseBytes;
     private ProxyError error = ProxyError.NONE;
+    private String traceId;
 
     public Exchange(HttpContext http, Listener listener, ConnectionInfo conn, ConnectionEdge edges) {
         this.http = http;
@@ -79,6 +80,12 @@ public final class Exchange implements TapSource {
         requestBytes = 0;
         responseBytes = 0;
         error = ProxyError.NONE;
+        traceId = null;
+    }
+
+    /** The request's trace id ({@code traceparent} or B3), null when it carried none. */
+    public void traceId(String id) {
+        traceId = id;
     }
 
     /** Takes an in-flight slot; false when the proxy is over its limit (the exchange then fails). */
@@ -157,7 +164,7 @@ public final class Exchange implements TapSource {
                 edge = edge(target != null ? target.peer() : "");
                 edge.request();
             }
-            edge.response(status, grpcStatus, err, headersNanos - startNanos, requestBytes, responseBytes);
+            edge.response(status, grpcStatus, err, headersNanos - startNanos, requestBytes, responseBytes, traceId);
         } catch (RuntimeException e) {
             http.metrics().recordFailed(e);
         }
@@ -215,4 +222,5 @@ public final class Exchange implements TapSource {
     @Override public long durationNanos() { return (endNanos == 0 ? System.nanoTime() : endNanos) - startNanos; }
     @Override public long responseBytes() { return responseBytes; }
     @Override public ProxyError error() { return error; }
+    @Override public String traceId() { return traceId; }
 }

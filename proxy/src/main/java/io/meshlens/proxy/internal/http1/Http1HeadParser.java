@@ -1,5 +1,6 @@
 package io.meshlens.proxy.internal.http1;
 
+import io.meshlens.proxy.trace.TraceContext;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -19,7 +20,8 @@ import io.netty.buffer.ByteBuf;
 final class Http1HeadParser {
     /** Header kinds the proxy acts on; everything else is {@link #OTHER} and passes through. */
     static final int OTHER = 0, HOST = 1, CONNECTION = 2, KEEP_ALIVE = 3, CONTENT_LENGTH = 4, TRANSFER_ENCODING = 5,
-            UPGRADE = 6, PROXY_CONNECTION = 7, PROXY_AUTHORIZATION = 8, EXPECT = 9, TE = 10;
+            UPGRADE = 6, PROXY_CONNECTION = 7, PROXY_AUTHORIZATION = 8, EXPECT = 9, TE = 10,
+            TRACEPARENT = 11, B3 = 12, X_B3_TRACE_ID = 13;
 
     private final boolean request;
     private final int maxLineLength;
@@ -56,6 +58,10 @@ final class Http1HeadParser {
     private boolean close;
     private boolean keepAlive;
     private int host;
+    // the trace context headers (-1: absent), read into a trace id only when present
+    private int traceparent;
+    private int b3;
+    private int xB3TraceId;
     private boolean customConnectionTokens;
     private boolean hopByHop;
     private boolean expectContinue;
@@ -83,6 +89,9 @@ final class Http1HeadParser {
         close = false;
         keepAlive = false;
         host = -1;
+        traceparent = -1;
+        b3 = -1;
+        xB3TraceId = -1;
         customConnectionTokens = false;
         hopByHop = false;
         expectContinue = false;
@@ -312,6 +321,15 @@ final class Http1HeadParser {
             case EXPECT:
                 expectContinue = equalsIgnoreCase(a, vs, ve, CONTINUE);
                 break;
+            case TRACEPARENT:
+                traceparent = count;
+                break;
+            case B3:
+                b3 = count;
+                break;
+            case X_B3_TRACE_ID:
+                xB3TraceId = count;
+                break;
             default:
                 break;
         }
@@ -438,6 +456,30 @@ final class Http1HeadParser {
     boolean expectContinue() { return expectContinue; }
     /** Index of the Host header line, -1 if none. */
     int hostIndex() { return host; }
+
+    /**
+     * The request's trace id from {@code traceparent}, else {@code b3}, else {@code x-b3-traceid}
+     * of the head at {@code buf}'s reader index; null without a valid one. Allocates only when
+     * such a header is present.
+     */
+    String traceId(ByteBuf buf) {
+        String id = null;
+        if (traceparent >= 0) {
+            id = TraceContext.fromTraceparent(value(buf, traceparent));
+        }
+        if (id == null && b3 >= 0) {
+            id = TraceContext.fromB3(value(buf, b3));
+        }
+        if (id == null && xB3TraceId >= 0) {
+            id = TraceContext.fromB3TraceId(value(buf, xB3TraceId));
+        }
+        return id;
+    }
+
+    private String value(ByteBuf buf, int header) {
+        return buf.toString(buf.readerIndex() + valueStart[header], valueEnd[header] - valueStart[header],
+                java.nio.charset.StandardCharsets.US_ASCII);
+    }
     /** True when the head has hop-by-hop headers (or a Content-Length to drop): it must be rewritten. */
     boolean hasDroppedHeaders() { return hopByHop; }
     int headerCount() { return count; }
@@ -465,6 +507,7 @@ final class Http1HeadParser {
     private static final byte[][] NAMES = {
         null, ascii("host"), ascii("connection"), ascii("keep-alive"), ascii("content-length"), ascii("transfer-encoding"),
         ascii("upgrade"), ascii("proxy-connection"), ascii("proxy-authorization"), ascii("expect"), ascii("te"),
+        ascii("traceparent"), ascii("b3"), ascii("x-b3-traceid"),
     };
 
     private static byte[] ascii(String s) {
@@ -476,11 +519,13 @@ final class Http1HeadParser {
         int first = a[s] | 0x20;
         int candidate;
         switch (len) {
-            case 2: candidate = TE; break;
+            case 2: candidate = first == 'b' ? B3 : TE; break;
             case 4: candidate = HOST; break;
             case 6: candidate = EXPECT; break;
             case 7: candidate = UPGRADE; break;
             case 10: candidate = first == 'c' ? CONNECTION : KEEP_ALIVE; break;
+            case 11: candidate = TRACEPARENT; break;
+            case 12: candidate = X_B3_TRACE_ID; break;
             case 14: candidate = CONTENT_LENGTH; break;
             case 16: candidate = PROXY_CONNECTION; break;
             case 17: candidate = TRANSFER_ENCODING; break;

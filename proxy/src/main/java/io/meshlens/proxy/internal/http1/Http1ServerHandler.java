@@ -225,6 +225,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         // building the path allocates: only when a route table or a tap subscriber needs it
         String path = http.config().routes().size() > 0 || http.tap().active() ? Http1RequestTarget.path(b, p) : null;
         begin(t.method, path, t.authority);
+        exchange.traceId(p.traceId(b));
 
         if (p.chunked()) {
             requestBody.resetChunked();

@@ -10,6 +10,7 @@ import io.meshlens.proxy.internal.http.TargetResolver;
 import io.meshlens.proxy.metrics.GrpcStatus;
 import io.meshlens.proxy.metrics.Protocol;
 import io.meshlens.proxy.metrics.ProxyError;
+import io.meshlens.proxy.trace.TraceContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -70,6 +71,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         }
         exchange.begin(H2Messages.isGrpc(headers) ? Protocol.GRPC : Protocol.HTTP2, headers.method(), headers.path(),
                 caller.normalizeAuthority(raw == null ? null : raw.toString()));
+        exchange.traceId(TraceContext.fromHeaders(headers));
         if (!exchange.admit()) {
             fail(Failure.overloaded());
             return;
