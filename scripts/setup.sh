@@ -17,6 +17,7 @@ want curl curl
 want h2load nghttp2-client
 want ip iproute2
 want iptables iptables
+want tmux tmux # the live `meshlens top` is tested on a real terminal
 # Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
 want promtool prometheus
 want prometheus-alertmanager prometheus-alertmanager

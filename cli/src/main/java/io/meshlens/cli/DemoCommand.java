@@ -82,14 +82,20 @@ public final class DemoCommand implements Callable<Integer> {
 
         ExporterApi exporter = new ExporterApi(demo.exporterUrl());
         long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        boolean shown = false;
         while (System.nanoTime() < end) {
-            if (stopped.await(refresh.toMillis(), TimeUnit.MILLISECONDS)) {
+            // Until the first stat with traffic, look every second: the first one comes as soon as there is data.
+            if (stopped.await(shown ? refresh.toMillis() : 1000, TimeUnit.MILLISECONDS)) {
                 return 0;
             }
             try {
+                var stat = exporter.get("stat", Map.of("resource", "deploy", "namespace", LocalDemo.NAMESPACE, "window", "30s"));
+                if (!shown && !hasTraffic(stat)) {
+                    continue;
+                }
+                shown = true;
                 out.println("--- meshlens stat deploy -n emojivoto (" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + ")");
-                StatView.print(exporter.get("stat", Map.of("resource", "deploy", "namespace", LocalDemo.NAMESPACE, "window", "30s")),
-                        OutputFormat.table, false, out);
+                StatView.print(stat, OutputFormat.table, false, out);
             } catch (ApiException e) {
                 out.println("(exporter not answering yet: " + e.getMessage().lines().findFirst().orElse("") + ")");
             }
@@ -98,5 +104,14 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(hook);
         demo.close();
         return 0;
+    }
+
+    private static boolean hasTraffic(com.fasterxml.jackson.databind.JsonNode stat) {
+        for (var row : stat.path("rows")) {
+            if (row.path("rps").asDouble() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

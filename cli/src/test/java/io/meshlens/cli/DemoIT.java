@@ -254,6 +254,47 @@ class DemoIT {
         }
     }
 
+    @Test
+    @Order(12)
+    void theSlowVoteEndsAtTheTraceIdTheClientSent() throws Exception {
+        URI prom = demo.prometheusUrl().orElseThrow();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e" + String.format("%04x", ProcessHandle.current().pid() & 0xffff);
+        HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(demo.botOutbound())).build();
+        HttpRequest slowVote = HttpRequest.newBuilder(URI.create("http://web-svc.emojivoto:8080/api/vote?choice=:turtle:"))
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").build();
+        CompletableFuture<Result> tap = CompletableFuture.supplyAsync(() -> cli("tap", "deploy/voting", "-n", "emojivoto",
+                "--trace-id", traceId, "--max", "3", "--duration", "60s", "--api", api));
+        // The proxies keep the newest traced request per latency bucket: keep voting until
+        // Prometheus has stored ours (the bot's own traced votes land in the same bucket too).
+        String query = "meshlens_response_latency_seconds_bucket{workload=\"voting\", direction=\"inbound\"}";
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            client.send(slowVote, HttpResponse.BodyHandlers.discarding());
+            assertThat(exemplarTraceIds(prom, query)).contains(traceId);
+        });
+        while (!tap.isDone()) {
+            client.send(slowVote, HttpResponse.BodyHandlers.discarding());
+        }
+        Result r = tap.get();
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines().toList()).hasSize(3).allSatisfy(l -> assertThat(l).contains("trace_id=" + traceId))
+                .anySatisfy(l -> assertThat(l).contains(":path=/meshlens.demo.voting.VotingService/VoteTurtle"));
+    }
+
+    /** Every trace_id of the exemplars Prometheus stored for {@code query} in the last 10 minutes. */
+    private static List<String> exemplarTraceIds(URI prom, String query) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(prom.resolve("/api/v1/query_exemplars?query="
+                + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8) + "&start=" + (now - 600) + "&end=" + (now + 60)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        List<String> ids = new ArrayList<>();
+        for (JsonNode series : JSON.readTree(r.body()).path("data")) {
+            for (JsonNode e : series.path("exemplars")) {
+                ids.add(e.path("labels").path("trace_id").asText());
+            }
+        }
+        return ids;
+    }
+
     private static String targets(URI prom) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(prom.resolve("/api/v1/targets")).build(),

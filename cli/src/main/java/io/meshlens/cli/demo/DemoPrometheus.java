@@ -70,7 +70,7 @@ final class DemoPrometheus implements AutoCloseable {
             Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + workDir.resolve("tsdb"),
                     "--web.listen-address=" + listen.getHostString() + ":" + listen.getPort(),
-                    "--enable-feature=native-histograms", "--log.level=warn")
+                    "--enable-feature=native-histograms,exemplar-storage", "--log.level=warn")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             DemoPrometheus prom = new DemoPrometheus(p, listen);
             prom.awaitReady(log);
