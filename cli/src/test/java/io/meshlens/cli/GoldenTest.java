@@ -60,6 +60,7 @@ class GoldenTest {
                 golden("version.json", out -> VersionView.print("0.1.0", read("version.json"), OutputFormat.json, out)),
                 golden("tap.table", out -> tap().forEach(e -> out.println(TapView.line(e, false)))),
                 golden("tap.wide", out -> tap().forEach(e -> out.println(TapView.line(e, true)))),
+                golden("tap-traced.table", out -> tap("tap-traced.ndjson").forEach(e -> out.println(TapView.line(e, false)))),
                 golden("top.table", out -> top().print(OutputFormat.table, out)),
                 golden("top.json", out -> top().print(OutputFormat.json, out)));
     }
@@ -99,8 +100,12 @@ class GoldenTest {
     }
 
     private static Stream<JsonNode> tap() {
+        return tap("tap.ndjson");
+    }
+
+    private static Stream<JsonNode> tap(String file) {
         try {
-            return Files.readAllLines(DIR.resolve("tap.ndjson")).stream().filter(l -> !l.isBlank()).map(l -> {
+            return Files.readAllLines(DIR.resolve(file)).stream().filter(l -> !l.isBlank()).map(l -> {
                 try {
                     return JSON.readTree(l);
                 } catch (IOException e) {

@@ -70,7 +70,9 @@ final class DemoPrometheus implements AutoCloseable {
             Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + workDir.resolve("tsdb"),
                     "--web.listen-address=" + listen.getHostString() + ":" + listen.getPort(),
-                    "--enable-feature=native-histograms,exemplar-storage", "--log.level=warn")
+                    // Classic buckets (OpenMetrics): their exemplars are what Prometheus stores,
+                    // 2.42 and 3.x alike; a native-histogram scrape would keep none on 2.42.
+                    "--enable-feature=exemplar-storage", "--log.level=warn")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             DemoPrometheus prom = new DemoPrometheus(p, listen);
             prom.awaitReady(log);
