@@ -257,6 +257,12 @@ class InventoryEnrichmentTest {
         assertThat(r.statusCode()).isEqualTo(400);
         r = Exporters.get(exporter, "/api/v1/tap?resource=deploy&name=nope");
         assertThat(r.statusCode()).isEqualTo(404);
+        r = Exporters.get(exporter, "/api/v1/stat?resource=deploy&name=nope&namespace=emojivoto");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).startsWith("deployment/nope does not exist in namespace emojivoto");
+        r = Exporters.get(exporter, "/api/v1/edges?namespace=nowhere");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(r.body()).get("error").asText()).startsWith("namespace nowhere does not exist");
     }
 
     private static JsonNode row(JsonNode doc, String field, String value) {

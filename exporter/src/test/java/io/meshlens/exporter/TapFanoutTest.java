@@ -121,6 +121,6 @@ class TapFanoutTest {
     void tapOfAnUnknownWorkloadIsA404WithAReason() throws Exception {
         HttpResponse<String> r = Exporters.get(exporter, "/api/v1/tap?namespace=t&resource=deploy&name=nope");
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(r.body()).contains("no running meshed pod of deployment/nope");
+        assertThat(r.body()).contains("deployment/nope does not exist in namespace t");
     }
 }

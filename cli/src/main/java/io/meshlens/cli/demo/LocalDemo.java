@@ -100,6 +100,8 @@ public final class LocalDemo implements AutoCloseable {
                 .scrapeInterval(Duration.ofSeconds(2))
                 .scrapeTimeout(Duration.ofSeconds(1))
                 .build()));
+        // Traffic first: the live window fills while Prometheus starts, so the first stat comes sooner.
+        bot = track(VoteBot.start(new Upstream(botPod.outbound(), "web-svc.emojivoto:8080"), o.rate()));
         if (o.prometheus()) {
             Optional<Path> bin = DemoPrometheus.binary();
             if (bin.isPresent()) {
@@ -107,7 +109,6 @@ public final class LocalDemo implements AutoCloseable {
                         exporter.address(), o.repo()));
             }
         }
-        bot = track(VoteBot.start(new Upstream(botPod.outbound(), "web-svc.emojivoto:8080"), o.rate()));
     }
 
     private DemoPod startWeb(String p, int appPort, DemoPod emoji, DemoPod voting, RouteTable routes, boolean fixed) {
