@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
+import io.meshlens.proxy.internal.conn.Addresses;
+
 /** Parsing of {@code host:port} / {@code [v6]:port} values in configuration. */
 final class HostPort {
     private HostPort() {}
@@ -36,7 +38,7 @@ final class HostPort {
         if (p < 0 || p > 65535) {
             throw new ConfigException(key + ": " + value + " (expected: a port number 0-65535)");
         }
-        if (!isIpLiteral(host)) {
+        if (!Addresses.isIpLiteral(host)) {
             if (!allowNames) {
                 throw new ConfigException(key + ": " + value + " (expected: an IP address, not a name)");
             }
@@ -46,7 +48,7 @@ final class HostPort {
     }
 
     static InetAddress parseIp(String key, String host) {
-        if (!isIpLiteral(host)) {
+        if (!Addresses.isIpLiteral(host)) {
             throw new ConfigException(key + ": " + host + " (expected: an IP address)");
         }
         try {
@@ -54,29 +56,5 @@ final class HostPort {
         } catch (UnknownHostException e) {
             throw new ConfigException(key + ": " + host + " (expected: an IP address)", e);
         }
-    }
-
-    static boolean isIpLiteral(String host) {
-        if (host.isEmpty()) {
-            return false;
-        }
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        int dots = 0;
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c == '.') {
-                dots++;
-            } else if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return dots == 3;
-    }
-
-    static String format(InetSocketAddress a) {
-        String h = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (h.indexOf(':') >= 0 ? '[' + h + ']' : h) + ':' + a.getPort();
     }
 }

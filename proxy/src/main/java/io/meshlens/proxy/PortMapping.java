@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
 
+import io.meshlens.proxy.internal.conn.Addresses;
+
 /**
  * One inbound listener: accept on {@code listen}, forward to {@code target} (the app).
  * Written as {@code listen=target}, e.g. {@code 0.0.0.0:4143=127.0.0.1:8080}.
@@ -25,6 +27,6 @@ public record PortMapping(InetSocketAddress listen, InetSocketAddress target) {
 
     @Override
     public String toString() {
-        return HostPort.format(listen) + '=' + HostPort.format(target);
+        return Addresses.format(listen) + '=' + Addresses.format(target);
     }
 }

@@ -2,8 +2,10 @@ package io.meshlens.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -158,11 +160,13 @@ class GrpcProxyTest {
         req.onCompleted();
         assertThat(sum.get(30, TimeUnit.SECONDS)).isEqualTo("2000");
 
-        PromText m = Proxies.scrape(proxy);
         Map<String, String> ok = new HashMap<>(edge(direction));
         ok.put("grpc_status", "OK");
         ok.put("classification", "success");
-        assertThat(m.sum("meshlens_responses_total", ok)).isEqualTo(2.0);
+        // the response message arrives before the trailers that end (and record) the exchange
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(Proxies.scrape(proxy).sum("meshlens_responses_total", ok)).isEqualTo(2.0));
+        PromText m = Proxies.scrape(proxy);
         assertThat(m.sum("meshlens_responses_total", edge(direction))).isEqualTo(2.0);
         // gRPC frames add 5 bytes of framing per message
         assertThat(m.sum("meshlens_request_bytes_total", edge(direction))).isEqualTo(2000.0 * (4096 + 5) + 5 + 4);

@@ -1,16 +1,20 @@
 package io.meshlens.proxy.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.meshlens.proxy.PortMapping;
 import io.meshlens.proxy.ProxyConfig;
 import io.meshlens.proxy.RunningProxy;
+import io.meshlens.proxy.metrics.ProxyMetrics;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 
 /** Helpers to configure proxies on loopback ephemeral ports and scrape them. */
 public final class Proxies {
@@ -47,5 +51,12 @@ public final class Proxies {
 
     public static PromText scrape(RunningProxy p) throws IOException, InterruptedException {
         return PromText.parse(get(p, "/metrics", null));
+    }
+
+    /** The text exposition of {@code metrics}, without a proxy around them (handler tests). */
+    public static PromText scrape(ProxyMetrics metrics) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ExpositionFormats.init().getPrometheusTextFormatWriter().write(out, metrics.registry().scrape());
+        return PromText.parse(out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.tap.Tap;
 import io.meshlens.proxy.tap.TapFilter;
 import io.meshlens.proxy.tap.TapSubscriber;
@@ -162,7 +163,7 @@ public final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequ
     }
 
     private static boolean isLoopback(ChannelHandlerContext ctx) {
-        InetSocketAddress a = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress a = Addresses.inet(ctx.channel().remoteAddress());
         return a != null && a.getAddress() != null && a.getAddress().isLoopbackAddress();
     }
 

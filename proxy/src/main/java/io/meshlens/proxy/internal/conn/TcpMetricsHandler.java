@@ -49,7 +49,7 @@ public final class TcpMetricsHandler extends ChannelDuplexHandler {
         }
         try {
             var remote = ctx.channel().remoteAddress();
-            tcp = metrics.tcp(direction, ConnectionInfo.ip(remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null));
+            tcp = metrics.tcp(direction, Addresses.ip(remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null));
             tcp.opened();
         } catch (RuntimeException e) {
             metrics.recordFailed(e);

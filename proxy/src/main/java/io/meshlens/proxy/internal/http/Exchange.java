@@ -1,5 +1,6 @@
 package io.meshlens.proxy.internal.http;
 
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.internal.conn.ConnectionInfo;
 import io.meshlens.proxy.internal.conn.Listener;
 import io.meshlens.proxy.metrics.Direction;
@@ -199,9 +200,9 @@ public final class Exchange implements TapSource {
     @Override public String src() { return listener.inbound() ? conn.remote() : conn.local(); }
     @Override public String dst() {
         if (target != null) {
-            return ConnectionInfo.format(target.address());
+            return Addresses.format(target.address());
         }
-        return listener.fixedTarget() != null ? ConnectionInfo.format(listener.fixedTarget()) : "";
+        return listener.fixedTarget() != null ? Addresses.format(listener.fixedTarget()) : "";
     }
     @Override public String method() {
         if (method == null) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 
-import io.meshlens.proxy.internal.conn.ConnectionInfo;
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.metrics.ProxyError;
 import io.netty.channel.ConnectTimeoutException;
 
@@ -15,7 +15,7 @@ import io.netty.channel.ConnectTimeoutException;
 public record Failure(ProxyError error, int status, String detail) {
     /** Classifies a failure to open an upstream connection to {@code target} for {@code authority}. */
     public static Failure upstream(Throwable cause, Target target, String authority) {
-        String to = ConnectionInfo.format(target.address());
+        String to = Addresses.format(target.address());
         if (cause instanceof ConnectTimeoutException) {
             return new Failure(ProxyError.CONNECT_TIMEOUT, 504, "connect to " + to + " timed out");
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.metrics.ProxyMetrics;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -47,7 +48,7 @@ final class NameResolver {
         if (mapped != null) {
             return remember(authority, mapped, 0);
         }
-        if (isIpLiteral(host)) {
+        if (Addresses.isIpLiteral(host)) {
             try {
                 return remember(authority, new InetSocketAddress(InetAddress.getByName(host), Authority.port(authority)), 0);
             } catch (UnknownHostException e) {
@@ -88,22 +89,6 @@ final class NameResolver {
             cache.put(key, t);
         }
         return t;
-    }
-
-    private static boolean isIpLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        int dots = 0;
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (c == '.') {
-                dots++;
-            } else if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return dots == 3;
     }
 
     void close() {

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -18,11 +18,11 @@ import io.netty.util.AsciiString;
  * of the request is buffered; a request with a body simply stays on HTTP/1.1.
  */
 final class H2cUpgrade {
-    private static final byte[] H2C = ascii("h2c");
-    private static final byte[] HTTP2_SETTINGS = ascii("http2-settings");
-    private static final byte[] TE = ascii("te");
-    private static final byte[] TRAILERS = ascii("trailers");
-    private static final byte[] SWITCHING = ascii("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+    private static final byte[] H2C = Ascii.bytes("h2c");
+    private static final byte[] HTTP2_SETTINGS = Ascii.bytes("http2-settings");
+    private static final byte[] TE = Ascii.bytes("te");
+    private static final byte[] TRAILERS = Ascii.bytes("trailers");
+    private static final byte[] SWITCHING = Ascii.bytes("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
 
     private H2cUpgrade() {}
 
@@ -40,15 +40,28 @@ final class H2cUpgrade {
         for (int i = 0; i < p.headerCount(); i++) {
             if (p.kind(i) == Http1HeadParser.UPGRADE) {
                 h2c |= hasToken(b, base + p.valueStart(i), base + p.valueEnd(i));
-            } else if (Http1HeadParser.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), HTTP2_SETTINGS)) {
+            } else if (Ascii.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), HTTP2_SETTINGS)) {
                 settings = b.toString(base + p.valueStart(i), p.valueEnd(i) - p.valueStart(i), StandardCharsets.US_ASCII);
             }
         }
         return h2c && settings != null ? decodeSettings(settings) : null;
     }
 
-    static ByteBuf switchingProtocols(ByteBufAllocator alloc) {
-        return alloc.buffer(SWITCHING.length).writeBytes(SWITCHING);
+    /**
+     * Answers {@code 101} and hands the connection to the HTTP/2 path; {@code in} holds the
+     * upgrade request's head ({@code headLength} bytes) and maybe the client's HTTP/2 preface.
+     */
+    static void handOff(ChannelHandlerContext ctx, ByteBuf in, Http1HeadParser p, int headLength, Http2Settings settings,
+                        H2cHandoff handoff) {
+        Http2Headers request = requestHeaders(in, p);
+        in.skipBytes(headLength);
+        ctx.writeAndFlush(ctx.alloc().buffer(SWITCHING.length).writeBytes(SWITCHING), ctx.voidPromise());
+        handoff.upgrade(ctx, settings, request);
+        if (in.isReadable()) {
+            ctx.fireChannelRead(in); // the HTTP/2 path, in this handler's place now, takes the rest
+        } else {
+            in.release();
+        }
     }
 
     /** The upgrade request as HTTP/2 headers: pseudo-headers first, connection-specific headers left out. */
@@ -64,11 +77,11 @@ final class H2cUpgrade {
         for (int i = 0; i < p.headerCount(); i++) {
             int k = p.kind(i);
             if (p.dropped(i) || k == Http1HeadParser.HOST || k == Http1HeadParser.TRANSFER_ENCODING
-                || Http1HeadParser.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), HTTP2_SETTINGS)) {
+                || Ascii.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), HTTP2_SETTINGS)) {
                 continue;
             }
-            boolean te = Http1HeadParser.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), TE);
-            if (te && !Http1HeadParser.equalsIgnoreCase(b, base, p.valueStart(i), p.valueEnd(i), TRAILERS)) {
+            boolean te = Ascii.equalsIgnoreCase(b, base, p.nameStart(i), p.nameEnd(i), TE);
+            if (te && !Ascii.equalsIgnoreCase(b, base, p.valueStart(i), p.valueEnd(i), TRAILERS)) {
                 continue;
             }
             h.add(new AsciiString(text(b, base, p.nameStart(i), p.nameEnd(i))).toLowerCase(),
@@ -98,7 +111,7 @@ final class H2cUpgrade {
             while (te > ts && b.getByte(te - 1) <= ' ') {
                 te--;
             }
-            if (Http1HeadParser.equalsIgnoreCase(b, 0, ts, te, H2C)) {
+            if (Ascii.equalsIgnoreCase(b, 0, ts, te, H2C)) {
                 return true;
             }
             i = comma + 1;
@@ -129,9 +142,5 @@ final class H2cUpgrade {
             return null;
         }
         return s;
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

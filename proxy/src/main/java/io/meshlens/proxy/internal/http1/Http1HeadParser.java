@@ -199,7 +199,7 @@ final class Http1HeadParser {
 
     private void requestLine(byte[] a, int start, int end) throws Http1ParseException {
         int i = start;
-        while (i < end && isTokenChar(a[i])) {
+        while (i < end && Ascii.isTokenChar(a[i])) {
             i++;
         }
         if (i == start || i >= end || a[i] != ' ') {
@@ -265,7 +265,7 @@ final class Http1HeadParser {
 
     private void headerLine(byte[] a, int start, int end) throws Http1ParseException {
         int i = start;
-        while (i < end && isTokenChar(a[i])) {
+        while (i < end && Ascii.isTokenChar(a[i])) {
             i++;
         }
         if (i == start || i >= end || a[i] != ':') {
@@ -274,11 +274,11 @@ final class Http1HeadParser {
         }
         int nEnd = i;
         int vs = i + 1;
-        while (vs < end && isWhitespace(a[vs])) {
+        while (vs < end && Ascii.isWhitespace(a[vs])) {
             vs++;
         }
         int ve = end;
-        while (ve > vs && isWhitespace(a[ve - 1])) {
+        while (ve > vs && Ascii.isWhitespace(a[ve - 1])) {
             ve--;
         }
         if (count == kind.length) {
@@ -307,7 +307,7 @@ final class Http1HeadParser {
                 break;
             case TRANSFER_ENCODING:
                 transferEncoding = true;
-                chunked = endsWithToken(a, vs, ve, CHUNKED);
+                chunked = Ascii.endsWithToken(a, vs, ve, CHUNKED);
                 break;
             case CONNECTION:
                 connectionTokens(a, vs, ve);
@@ -319,7 +319,7 @@ final class Http1HeadParser {
                 hopByHop = true;
                 break;
             case EXPECT:
-                expectContinue = equalsIgnoreCase(a, vs, ve, CONTINUE);
+                expectContinue = Ascii.equalsIgnoreCase(a, vs, ve, CONTINUE);
                 break;
             case TRACEPARENT:
                 traceparent = count;
@@ -370,15 +370,15 @@ final class Http1HeadParser {
                 }
                 int ts = s;
                 int te = comma;
-                while (ts < te && isWhitespace(a[ts])) {
+                while (ts < te && Ascii.isWhitespace(a[ts])) {
                     ts++;
                 }
-                while (te > ts && isWhitespace(a[te - 1])) {
+                while (te > ts && Ascii.isWhitespace(a[te - 1])) {
                     te--;
                 }
                 for (int h = 0; h < count; h++) {
                     if (!drop[h] && nameEnd[h] - nameStart[h] == te - ts
-                        && regionEqualsIgnoreCase(a, nameStart[h], ts, te - ts)) {
+                        && Ascii.regionEqualsIgnoreCase(a, nameStart[h], ts, te - ts)) {
                         drop[h] = true;
                     }
                 }
@@ -395,15 +395,15 @@ final class Http1HeadParser {
             }
             int ts = s;
             int te = comma;
-            while (ts < te && isWhitespace(a[ts])) {
+            while (ts < te && Ascii.isWhitespace(a[ts])) {
                 ts++;
             }
-            while (te > ts && isWhitespace(a[te - 1])) {
+            while (te > ts && Ascii.isWhitespace(a[te - 1])) {
                 te--;
             }
-            if (equalsIgnoreCase(a, ts, te, CLOSE)) {
+            if (Ascii.equalsIgnoreCase(a, ts, te, CLOSE)) {
                 close = true;
-            } else if (equalsIgnoreCase(a, ts, te, KEEP_ALIVE_TOKEN)) {
+            } else if (Ascii.equalsIgnoreCase(a, ts, te, KEEP_ALIVE_TOKEN)) {
                 keepAlive = true;
             } else if (te > ts) {
                 customConnectionTokens = true;
@@ -498,21 +498,17 @@ final class Http1HeadParser {
     /** Start of the blank line that ends the head (relative). */
     int blankLine() { return blankLine; }
 
-    // ---------------------------------------------------------------- byte helpers
+    // ---------------------------------------------------------------- header names
 
-    private static final byte[] CHUNKED = ascii("chunked");
-    private static final byte[] CLOSE = ascii("close");
-    private static final byte[] KEEP_ALIVE_TOKEN = ascii("keep-alive");
-    private static final byte[] CONTINUE = ascii("100-continue");
+    private static final byte[] CHUNKED = Ascii.bytes("chunked");
+    private static final byte[] CLOSE = Ascii.bytes("close");
+    private static final byte[] KEEP_ALIVE_TOKEN = Ascii.bytes("keep-alive");
+    private static final byte[] CONTINUE = Ascii.bytes("100-continue");
     private static final byte[][] NAMES = {
-        null, ascii("host"), ascii("connection"), ascii("keep-alive"), ascii("content-length"), ascii("transfer-encoding"),
-        ascii("upgrade"), ascii("proxy-connection"), ascii("proxy-authorization"), ascii("expect"), ascii("te"),
-        ascii("traceparent"), ascii("b3"), ascii("x-b3-traceid"),
+        null, Ascii.bytes("host"), Ascii.bytes("connection"), Ascii.bytes("keep-alive"), Ascii.bytes("content-length"), Ascii.bytes("transfer-encoding"),
+        Ascii.bytes("upgrade"), Ascii.bytes("proxy-connection"), Ascii.bytes("proxy-authorization"), Ascii.bytes("expect"), Ascii.bytes("te"),
+        Ascii.bytes("traceparent"), Ascii.bytes("b3"), Ascii.bytes("x-b3-traceid"),
     };
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
 
     private static int kindOf(byte[] a, int s, int e) {
         int len = e - s;
@@ -532,80 +528,6 @@ final class Http1HeadParser {
             case 19: candidate = PROXY_AUTHORIZATION; break;
             default: return OTHER;
         }
-        return equalsIgnoreCase(a, s, e, NAMES[candidate]) ? candidate : OTHER;
-    }
-
-    /** [base + s, base + e) of {@code buf} equals the lower-case ASCII {@code lower}, ignoring case. */
-    static boolean equalsIgnoreCase(ByteBuf buf, int base, int s, int e, byte[] lower) {
-        if (e - s != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            int b = buf.getByte(base + s + i);
-            if (b >= 'A' && b <= 'Z') {
-                b += 32;
-            }
-            if (b != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** [s, e) of {@code a} equals the lower-case ASCII {@code lower}, ignoring case. */
-    private static boolean equalsIgnoreCase(byte[] a, int s, int e, byte[] lower) {
-        if (e - s != lower.length) {
-            return false;
-        }
-        for (int i = 0; i < lower.length; i++) {
-            int b = a[s + i];
-            if (b >= 'A' && b <= 'Z') {
-                b += 32;
-            }
-            if (b != lower[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean endsWithToken(byte[] a, int s, int e, byte[] lower) {
-        int comma = e;
-        while (comma > s && a[comma - 1] != ',') {
-            comma--;
-        }
-        int ts = comma;
-        while (ts < e && isWhitespace(a[ts])) {
-            ts++;
-        }
-        return equalsIgnoreCase(a, ts, e, lower);
-    }
-
-    private static boolean regionEqualsIgnoreCase(byte[] arr, int a, int b, int len) {
-        for (int i = 0; i < len; i++) {
-            int x = arr[a + i];
-            int y = arr[b + i];
-            if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) < 'a' || (x | 0x20) > 'z')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t';
-    }
-
-    private static final boolean[] TCHAR = new boolean[256];
-
-    static {
-        for (int c = 0; c < 128; c++) {
-            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-        }
-    }
-
-    /** RFC 9110 tchar. */
-    private static boolean isTokenChar(byte b) {
-        return TCHAR[b & 0xff];
+        return Ascii.equalsIgnoreCase(a, s, e, NAMES[candidate]) ? candidate : OTHER;
     }
 }

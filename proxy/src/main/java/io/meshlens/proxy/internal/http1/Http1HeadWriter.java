@@ -3,6 +3,7 @@ package io.meshlens.proxy.internal.http1;
 import java.nio.charset.StandardCharsets;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 
 /**
  * Writes a parsed HTTP/1 head onward, copying its bytes and changing only what must change for
@@ -21,9 +22,17 @@ final class Http1HeadWriter {
 
     private Http1HeadWriter() {}
 
-    /** True when the request head can be forwarded byte for byte. */
-    static boolean requestUnchanged(Http1HeadParser p, boolean absoluteForm) {
-        return !absoluteForm && p.version() == 11 && !p.hasDroppedHeaders();
+    /**
+     * The request head to send upstream for the head of {@code headLength} bytes at {@code in}'s
+     * reader index: a slice of it when it can go byte for byte, else a rewritten copy.
+     */
+    static ByteBuf request(ByteBufAllocator alloc, ByteBuf in, Http1HeadParser p, int headLength, Http1RequestTarget t) {
+        if (t.originStart < 0 && p.version() == 11 && !p.hasDroppedHeaders()) {
+            return in.retainedSlice(in.readerIndex(), headLength);
+        }
+        ByteBuf out = alloc.buffer(headLength + 64);
+        writeRequest(in, p, t.originStart, t.absoluteAuthority, out);
+        return out;
     }
 
     /**

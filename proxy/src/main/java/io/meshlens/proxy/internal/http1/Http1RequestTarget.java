@@ -36,7 +36,7 @@ final class Http1RequestTarget {
         int ae;
         originStart = -1;
         absoluteAuthority = null;
-        if (te - ts >= 7 && Http1HeadParser.equalsIgnoreCase(b, ts, 0, 7, HTTP_SCHEME)) {
+        if (te - ts >= 7 && Ascii.equalsIgnoreCase(b, ts, 0, 7, HTTP_SCHEME)) {
             int end = ts + 7;
             int at = -1;
             while (end < te && b.getByte(end) != '/' && b.getByte(end) != '?') {

@@ -25,9 +25,9 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Forwards HTTP/1.1 exchanges of one caller connection as bytes: each request head is parsed
- * once in place ({@link Http1HeadParser}), copied upstream with only the hop-by-hop parts
- * rewritten ({@link Http1HeadWriter}), and its body spliced through while
- * {@link Http1BodyFramer} finds where it ends; the response goes back the same way. No HTTP
+ * once in place, copied upstream with only the hop-by-hop parts rewritten, and its body spliced
+ * through while its framing finds where it ends ({@link Http1Request}); the response goes back
+ * the same way ({@link Http1Response}). No HTTP
  * objects, no re-encoding, writes with the void promise except the one that ends a response
  * (the exchange is recorded when it completes), one timer per connection ({@link Http1Deadline}).
  *
@@ -40,7 +40,8 @@ import io.netty.util.ReferenceCountUtil;
  * {@code 101} and the connection is handed to the HTTP/2 path ({@link H2cHandoff}).
  */
 public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
-        implements Http1UpstreamPool.Callback, TargetResolver.Callback, Http1UpstreamHandler.Owner, Http1Deadline.Listener {
+        implements Http1UpstreamPool.Callback, TargetResolver.Callback, Http1UpstreamHandler.Owner, Http1Deadline.Listener,
+                   Http1Response.Exchange {
     private enum Req { IDLE, RESOLVING, BODY, DONE }
 
     private final HttpContext http;
@@ -49,10 +50,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private final H2cHandoff h2c;
     private final Exchange exchange;
     private final TargetResolver resolver;
-    private final Http1HeadParser requestHead;
-    private final Http1HeadParser responseHead;
-    private final Http1BodyFramer requestBody;
-    private final Http1BodyFramer responseBody;
+    private final Http1Request request;
+    private final Http1Response response;
     private final long headerReadTimeoutNanos;
     private final long responseTimeoutNanos;
     private final long idleTimeoutNanos;
@@ -62,28 +61,16 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     /** Caller bytes not forwarded yet: a partial head, body held while connecting, a pipelined request. */
     private ByteBuf in;
-    /** Upstream bytes not forwarded yet: a partial response head. */
-    private ByteBuf rin;
 
     // --- the current exchange ---
     private Req req = Req.IDLE;
-    private boolean keepAlive;
-    private boolean headRequest;
     private boolean closeAfterResponse;
-    private ByteBuf requestHeadOut;
-    private ByteBuf responseHeadOut;
     private Channel upstream;
     private Http1UpstreamHandler upstreamHandler;
-    private boolean responseStarted;
-    private boolean responseDone;
-    private boolean upstreamReusable;
 
     // flush batching: writes made while handling a read batch are flushed once at its end
     private boolean inCallerRead;
     private boolean upstreamFlushPending;
-    private boolean callerFlushPending;
-
-    private final Http1RequestTarget requestTarget = new Http1RequestTarget();
 
     /**
      * @param h2c where an h2c upgrade continues, or null when upgrades are off
@@ -97,10 +84,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         this.exchange = new Exchange(http, listener, conn, new ConnectionEdge(http.metrics(), listener, conn));
         this.resolver = new TargetResolver(http, listener, conn.channel());
         var cfg = http.config();
-        this.requestHead = new Http1HeadParser(true, cfg.maxInitialLineLength(), cfg.maxHeaderSize());
-        this.responseHead = new Http1HeadParser(false, cfg.maxInitialLineLength(), Math.max(cfg.maxHeaderSize(), 8192));
-        this.requestBody = new Http1BodyFramer(cfg.maxHeaderSize());
-        this.responseBody = new Http1BodyFramer(Math.max(cfg.maxHeaderSize(), 8192));
+        this.request = new Http1Request(cfg.maxInitialLineLength(), cfg.maxHeaderSize());
+        this.response = new Http1Response(cfg.maxInitialLineLength(), Math.max(cfg.maxHeaderSize(), 8192), this);
         this.headerReadTimeoutNanos = cfg.headerReadTimeout().toNanos();
         this.responseTimeoutNanos = cfg.responseTimeout().toNanos();
         this.idleTimeoutNanos = cfg.idleTimeout().toNanos();
@@ -131,7 +116,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return;
         }
         inCallerRead = true;
-        in = append(in, (ByteBuf) msg);
+        in = Bytes.append(ctx.alloc(), in, (ByteBuf) msg);
         processCaller();
     }
 
@@ -174,7 +159,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private boolean readHead() {
         int n;
         try {
-            n = requestHead.parse(in);
+            n = request.parseHead(in);
         } catch (Http1ParseException e) {
             malformedRequest(e);
             return false;
@@ -190,7 +175,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         }
         deadline.disarm(); // head complete
         if (h2c != null && !http.draining()) {
-            Http2Settings settings = H2cUpgrade.requested(in, requestHead);
+            Http2Settings settings = H2cUpgrade.requested(in, request.head());
             if (settings != null) {
                 upgradeToH2c(settings, n);
                 return false;
@@ -201,48 +186,19 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     }
 
     private void upgradeToH2c(Http2Settings settings, int headLength) {
-        var request = H2cUpgrade.requestHeaders(in, requestHead);
-        in.skipBytes(headLength);
         ByteBuf rest = in;
         in = null;
         deadline.stop();
-        ctx.write(H2cUpgrade.switchingProtocols(ctx.alloc()), ctx.voidPromise());
-        h2c.upgrade(ctx, settings, request);
-        if (rest.isReadable()) {
-            ctx.fireChannelRead(rest); // the client's HTTP/2 preface, if it came along
-        } else {
-            rest.release();
-        }
+        H2cUpgrade.handOff(ctx, rest, request.head(), headLength, settings, h2c);
     }
 
     private void startExchange(int headLength) {
-        Http1HeadParser p = requestHead;
-        ByteBuf b = in;
-        Http1RequestTarget t = requestTarget;
-        t.read(b, p);
-        headRequest = "HEAD".equals(t.method);
-        keepAlive = p.keepAlive();
-        // building the path allocates: only when a route table or a tap subscriber needs it
-        String path = http.config().routes().size() > 0 || http.tap().active() ? Http1RequestTarget.path(b, p) : null;
-        begin(t.method, path, t.authority);
-        exchange.traceId(p.traceId(b));
-
-        if (p.chunked()) {
-            requestBody.resetChunked();
-        } else {
-            requestBody.resetLength(Math.max(0, p.contentLength()));
-        }
-        if (Http1HeadWriter.requestUnchanged(p, t.originStart >= 0)) {
-            requestHeadOut = b.retainedSlice(b.readerIndex(), headLength);
-        } else {
-            requestHeadOut = ctx.alloc().buffer(headLength + 64);
-            Http1HeadWriter.writeRequest(b, p, t.originStart, t.absoluteAuthority, requestHeadOut);
-        }
-        b.skipBytes(headLength);
-        if (!b.isReadable()) {
+        request.start(ctx.alloc(), in, headLength, http.config().routes().size() > 0 || http.tap().active());
+        if (!in.isReadable()) {
             releaseIn();
         }
-        p.reset();
+        begin(request.method(), request.path(), request.authority());
+        exchange.traceId(request.traceId());
         req = Req.RESOLVING;
         if (!exchange.admit()) {
             fail(Failure.overloaded());
@@ -253,9 +209,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     private void begin(String method, String path, String authority) {
         exchange.begin(Protocol.HTTP1, method, path, authority);
-        responseStarted = false;
-        responseDone = false;
-        upstreamReusable = false;
+        response.reset(request.headRequest());
     }
 
     @Override
@@ -281,11 +235,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         upstream = ch;
         upstreamHandler = ch.pipeline().get(Http1UpstreamHandler.class);
         upstreamHandler.attach(this);
-        ByteBuf head = requestHeadOut;
-        requestHeadOut = null;
-        ch.write(head, ch.voidPromise());
-        responseHead.reset();
-        if (requestBody.done()) {
+        ch.write(request.takeHead(), ch.voidPromise());
+        if (request.bodyDone()) {
             requestDone();
         } else {
             req = Req.BODY;
@@ -309,7 +260,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         if (in != null) {
             int n;
             try {
-                n = requestBody.scan(in);
+                n = request.scanBody(in);
             } catch (Http1ParseException e) {
                 Channels.markCloseError(ctx.channel(), ProxyError.PROTOCOL_ERROR);
                 fail(ProxyError.PROTOCOL_ERROR, e.status(), "malformed request: " + e.getMessage());
@@ -323,9 +274,9 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             if (!in.isReadable()) {
                 releaseIn();
             }
-            exchange.requestBytes(requestBody.payloadBytes());
+            exchange.requestBytes(request.bodyBytes());
         }
-        if (requestBody.done()) {
+        if (request.bodyDone()) {
             requestDone();
         } else if (upstream.isWritable()) {
             ctx.read(); // else onUpstreamWritable resumes
@@ -334,8 +285,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     private void requestDone() {
         req = Req.DONE;
-        exchange.requestBytes(requestBody.payloadBytes());
-        if (!responseStarted) {
+        exchange.requestBytes(request.bodyBytes());
+        if (!response.started()) {
             deadline.arm(Http1Deadline.Kind.RESPONSE, responseTimeoutNanos);
         }
         if (in == null) {
@@ -367,154 +318,57 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void onUpstreamData(ByteBuf data) {
-        if (!exchange.active() || responseDone) {
-            // bytes after the response ended: the connection cannot be trusted for another exchange
-            upstreamReusable = false;
-            data.release();
-            return;
-        }
-        rin = append(rin, data);
-        processUpstream();
-    }
-
-    private void processUpstream() {
-        while (!responseStarted) {
-            int n;
-            try {
-                n = responseHead.parse(rin);
-            } catch (Http1ParseException e) {
-                upstreamReusable = false;
-                fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + e.getMessage());
-                return;
-            }
-            if (n < 0) {
-                upstream.read();
-                return;
-            }
-            int code = responseHead.status();
-            if (code < 200 && code != 101) {
-                // informational (100 Continue, 103): passed on as is; the final head follows
-                ctx.write(rin.retainedSlice(rin.readerIndex(), n), ctx.voidPromise());
-                callerFlushPending = true;
-                rin.skipBytes(n);
-                responseHead.reset();
-                if (!rin.isReadable()) {
-                    releaseRin();
-                    upstream.read();
-                    return;
-                }
-                continue;
-            }
-            startResponse(n, code);
-        }
-        forwardResponseBody();
-    }
-
-    private void startResponse(int headLength, int code) {
-        responseStarted = true;
-        deadline.disarm();
-        Http1HeadParser p = responseHead;
-        if (headRequest || code == 204 || code == 304) {
-            responseBody.resetLength(0);
-        } else if (p.chunked()) {
-            responseBody.resetChunked();
-        } else if (p.transferEncoding() || p.contentLength() < 0) {
-            responseBody.resetUntilClose();
+        if (exchange.active()) {
+            response.onData(ctx, upstream, data);
         } else {
-            responseBody.resetLength(p.contentLength());
-        }
-        upstreamReusable = p.keepAlive() && !responseBody.untilClose() && code != 101;
-        boolean close = !keepAlive || closeAfterResponse || http.draining() || req != Req.DONE
-                        || responseBody.untilClose() || code == 101;
-        closeAfterResponse = close;
-        int rest = rin.readableBytes() - headLength;
-        ByteBuf out = ctx.alloc().buffer(headLength + 24 + (rest <= 2048 ? rest : 0));
-        Http1HeadWriter.writeResponse(rin, p, close, out);
-        rin.skipBytes(headLength);
-        p.reset();
-        responseHeadOut = out;
-        exchange.responseHeaders(code);
-    }
-
-    private void forwardResponseBody() {
-        ByteBuf b = rin;
-        int n = 0;
-        if (b != null) {
-            try {
-                n = responseBody.scan(b);
-            } catch (Http1ParseException e) {
-                upstreamReusable = false;
-                fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + e.getMessage());
-                return;
-            }
-        }
-        exchange.responseBytes(responseBody.payloadBytes());
-        ByteBuf out = responseHeadOut;
-        responseHeadOut = null;
-        if (n > 0) {
-            if (out != null && out.writableBytes() >= n) {
-                out.writeBytes(b, b.readerIndex(), n); // a small body leaves in one buffer with its head
-            } else {
-                if (out != null) {
-                    ctx.write(out, ctx.voidPromise());
-                }
-                out = b.retainedSlice(b.readerIndex(), n);
-            }
-            b.skipBytes(n);
-        }
-        if (responseBody.done()) {
-            if (b != null && b.isReadable()) {
-                upstreamReusable = false; // the upstream sent more than the response
-            }
-            releaseRin();
-            endResponse(out);
-            return;
-        }
-        if (b != null && !b.isReadable()) {
-            releaseRin();
-        }
-        if (out != null) {
-            ctx.write(out, ctx.voidPromise());
-            callerFlushPending = true;
-        }
-        if (ctx.channel().isWritable()) {
-            upstream.read(); // else channelWritabilityChanged resumes
+            data.release();
         }
     }
 
-    private void endResponse(ByteBuf last) {
-        responseDone = true;
-        callerFlushPending = false;
+    @Override
+    public boolean onHead(int status, boolean untilClose) {
+        deadline.disarm();
+        closeAfterResponse |= !request.keepAlive() || http.draining() || req != Req.DONE || untilClose;
+        exchange.responseHeaders(status);
+        return closeAfterResponse;
+    }
+
+    @Override
+    public void onBodyBytes(long payloadBytes) {
+        exchange.responseBytes(payloadBytes);
+    }
+
+    @Override
+    public void onMalformed(String detail) {
+        fail(ProxyError.PROTOCOL_ERROR, 502, "malformed response from upstream: " + detail);
+    }
+
+    @Override
+    public void onEnd(ByteBuf last) {
         ctx.writeAndFlush(last != null ? last : Unpooled.EMPTY_BUFFER).addListener(responseEndWritten);
     }
 
     @Override
     public void onUpstreamReadComplete() {
-        if (callerFlushPending) {
-            callerFlushPending = false;
-            ctx.flush();
-        }
+        response.flush(ctx);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel().isWritable() && exchange.active() && responseStarted && !responseDone && upstream != null) {
-            upstream.read();
+        if (ctx.channel().isWritable() && exchange.active()) {
+            response.resume(upstream);
         }
         super.channelWritabilityChanged(ctx);
     }
 
     @Override
     public void onUpstreamClosed(Throwable cause) {
-        if (!exchange.active() || responseDone) {
+        if (!exchange.active() || response.done()) {
             return;
         }
-        upstreamReusable = false;
-        if (responseStarted && responseBody.untilClose()) {
-            ByteBuf out = responseHeadOut;
-            responseHeadOut = null;
+        if (response.framedByClose()) {
             detachUpstream();
-            endResponse(out);
+            response.endByClose();
             return;
         }
         fail(ProxyError.UPSTREAM_RESET, 502, "upstream closed before the response ended");
@@ -534,13 +388,13 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         Channel up = upstream;
         detachUpstream();
         if (up != null) {
-            if (upstreamReusable && req == Req.DONE && up.isActive()) {
+            if (response.reusable() && req == Req.DONE && up.isActive()) {
                 pool.release(up, listener.direction(), exchange.target().address());
             } else {
                 up.close();
             }
         }
-        if (closeAfterResponse || !keepAlive || req != Req.DONE || http.draining()) {
+        if (closeAfterResponse || !request.keepAlive() || req != Req.DONE || http.draining()) {
             Channels.closeOnFlush(ctx.channel());
             releaseIn();
             return;
@@ -583,7 +437,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             up.close();
         }
         releaseBuffers();
-        boolean canAnswer = !responseStarted && httpStatus > 0 && ctx.channel().isActive();
+        boolean canAnswer = !response.started() && httpStatus > 0 && ctx.channel().isActive();
         closeAfterResponse = true;
         req = Req.DONE;
         if (canAnswer) {
@@ -607,7 +461,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     public void onDeadline(Http1Deadline.Kind kind) {
         switch (kind) {
             case RESPONSE:
-                if (exchange.active() && !responseStarted) {
+                if (exchange.active() && !response.started()) {
                     fail(Failure.responseTimeout(http.config().responseTimeout().toMillis()));
                 }
                 break;
@@ -662,21 +516,6 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     // ---------------------------------------------------------------- buffers
 
-    /**
-     * Appends {@code more} to {@code cum}. A new buffer every time, never growing {@code cum} in
-     * place: slices of {@code cum} may still be queued for writing.
-     */
-    private ByteBuf append(ByteBuf cum, ByteBuf more) {
-        if (cum == null) {
-            return more;
-        }
-        ByteBuf merged = ctx.alloc().buffer(cum.readableBytes() + more.readableBytes());
-        merged.writeBytes(cum).writeBytes(more);
-        cum.release();
-        more.release();
-        return merged;
-    }
-
     private void releaseIn() {
         if (in != null) {
             in.release();
@@ -684,22 +523,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void releaseRin() {
-        if (rin != null) {
-            rin.release();
-            rin = null;
-        }
-    }
-
     private void releaseBuffers() {
-        releaseRin();
-        if (requestHeadOut != null) {
-            requestHeadOut.release();
-            requestHeadOut = null;
-        }
-        if (responseHeadOut != null) {
-            responseHeadOut.release();
-            responseHeadOut = null;
-        }
+        response.release();
+        request.release();
     }
 }

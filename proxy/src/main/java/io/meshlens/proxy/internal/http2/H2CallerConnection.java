@@ -22,13 +22,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -202,39 +200,13 @@ public final class H2CallerConnection extends H2Endpoint {
         super.userEventTriggered(ctx, evt);
     }
 
-    /** A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the stream. */
     @Override
-    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-                                 Http2Exception.StreamException http2Ex) {
-        H2Exchange ex = outbound ? null : exchanges.get(http2Ex.streamId());
-        if (ex != null) {
-            ex.markProtocolError(cause.getMessage());
-        }
-        super.onStreamError(ctx, outbound, cause, http2Ex);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-            super.exceptionCaught(ctx, cause); // GOAWAY or RST_STREAM with the right code
-            return;
-        }
+    void onNonHttp2Exception(ChannelHandlerContext ctx, Throwable cause) {
         Channels.markCloseError(ctx.channel(), ProxyError.DOWNSTREAM_RESET);
         ctx.close();
     }
 
-    private final class Frames extends Http2FrameAdapter {
-        @Override
-        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-            raiseConnectionWindow();
-        }
-
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endStream);
-        }
-
+    private final class Frames extends EndpointFrames {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endStream) {
@@ -270,6 +242,11 @@ public final class H2CallerConnection extends H2Endpoint {
                 ex.onCallerReset(errorCode);
             }
         }
+    }
+
+    @Override
+    H2Exchange exchange(int streamId) {
+        return exchanges.get(streamId);
     }
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2CallerConnection, Builder> {

@@ -10,9 +10,11 @@ import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -147,5 +149,48 @@ abstract class H2Endpoint extends Http2ConnectionHandler {
 
     final ChannelPromise newPromise() {
         return ctx.newPromise();
+    }
+
+    /** The exchange on this connection's stream {@code streamId}, or null. */
+    abstract H2Exchange exchange(int streamId);
+
+    /** A failure that is not HTTP/2's (an I/O error): the connection closes. */
+    void onNonHttp2Exception(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the stream. */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        H2Exchange ex = outbound ? null : exchange(http2Ex.streamId());
+        if (ex != null) {
+            ex.markProtocolError(cause.getMessage());
+        }
+        super.onStreamError(ctx, outbound, cause, http2Ex);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause); // GOAWAY or RST_STREAM with the right code
+            return;
+        }
+        onNonHttp2Exception(ctx, cause);
+    }
+
+    /** Frame callbacks both ends share: the peer's SETTINGS raise the window; priority is ignored. */
+    abstract class EndpointFrames extends Http2FrameAdapter {
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            raiseConnectionWindow();
+        }
+
+        @Override
+        public final void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                        short weight, boolean exclusive, int padding, boolean endStream)
+                throws Http2Exception {
+            onHeadersRead(ctx, streamId, headers, padding, endStream);
+        }
     }
 }

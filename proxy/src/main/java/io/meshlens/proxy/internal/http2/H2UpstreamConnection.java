@@ -8,12 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -158,17 +156,6 @@ final class H2UpstreamConnection extends H2Endpoint {
         super.channelInactive(ctx);
     }
 
-    /** A malformed frame from the target on a stream: its exchange ends as a protocol error. */
-    @Override
-    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
-                                 Http2Exception.StreamException http2Ex) {
-        H2Exchange ex = outbound ? null : streams.get(http2Ex.streamId());
-        if (ex != null) {
-            ex.markProtocolError(cause.getMessage());
-        }
-        super.onStreamError(ctx, outbound, cause, http2Ex);
-    }
-
     /** A malformed frame from the target on the connection: every exchange on it ends as a protocol error. */
     @Override
     protected void onConnectionError(ChannelHandlerContext ctx, boolean outbound, Throwable cause, Http2Exception http2Ex) {
@@ -180,26 +167,11 @@ final class H2UpstreamConnection extends H2Endpoint {
         super.onConnectionError(ctx, outbound, cause, http2Ex);
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
-            super.exceptionCaught(ctx, cause);
-            return;
-        }
-        ctx.close();
-    }
-
-    private final class Frames extends Http2FrameAdapter {
+    private final class Frames extends EndpointFrames {
         @Override
         public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-            raiseConnectionWindow();
+            super.onSettingsRead(ctx, settings);
             ready();
-        }
-
-        @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endStream);
         }
 
         @Override
@@ -228,6 +200,11 @@ final class H2UpstreamConnection extends H2Endpoint {
                 ex.onUpstreamReset(errorCode);
             }
         }
+    }
+
+    @Override
+    H2Exchange exchange(int streamId) {
+        return streams.get(streamId);
     }
 
     private static final class Builder extends AbstractHttp2ConnectionHandlerBuilder<H2UpstreamConnection, Builder> {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.meshlens.proxy.internal.conn.ConnectionInfo;
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.internal.conn.Upstreams;
 import io.meshlens.proxy.metrics.Direction;
 import io.netty.channel.ChannelFuture;
@@ -73,7 +73,7 @@ public final class H2UpstreamPool {
                 long ms = upstreams.connectTimeoutMillis();
                 cf.channel().eventLoop().schedule(() -> {
                     if (!c.isReadyOrFailed()) {
-                        c.failed(new ConnectTimeoutException("no HTTP/2 SETTINGS from " + ConnectionInfo.format(target)
+                        c.failed(new ConnectTimeoutException("no HTTP/2 SETTINGS from " + Addresses.format(target)
                                 + " within " + ms + "ms"));
                         cf.channel().close();
                     }

@@ -1,5 +1,6 @@
 package io.meshlens.proxy.internal.server;
 
+import io.meshlens.proxy.internal.conn.Addresses;
 import io.meshlens.proxy.internal.conn.ConnectionInfo;
 import io.meshlens.proxy.internal.conn.Listener;
 import io.meshlens.proxy.internal.conn.TcpMetricsHandler;
@@ -24,7 +25,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             return;
         }
         proxy.accepted.add(ch);
-        String peer = proxy.metrics.limitPeer(ConnectionInfo.ip(ConnectionInfo.inet(ch.remoteAddress())));
+        String peer = proxy.metrics.limitPeer(Addresses.ip(Addresses.inet(ch.remoteAddress())));
         ConnectionInfo conn = new ConnectionInfo(ch, peer);
         if (listener.inbound()) {
             ch.pipeline().addLast("tcp-metrics", new TcpMetricsHandler(proxy.metrics, Direction.INBOUND, ProxyError.DOWNSTREAM_RESET));
