@@ -22,5 +22,7 @@ public interface TapSource {
     long responseBytes();
     ProxyError error();
     /** The request's trace id (from {@code traceparent} or B3), null when it carried none. */
-    String traceId();
+    default String traceId() {
+        return null;
+    }
 }
