@@ -13,6 +13,8 @@ import io.netty.channel.ConnectTimeoutException;
  * started: the error class, the status and a detail for the plain-text body.
  */
 public record Failure(ProxyError error, int status, String detail) {
+    private static final Failure CALLER_WRITE_FAILED = new Failure(ProxyError.DOWNSTREAM_RESET, 0, "write to caller failed");
+
     /** Classifies a failure to open an upstream connection to {@code target} for {@code authority}. */
     public static Failure upstream(Throwable cause, Target target, String authority) {
         String to = Addresses.format(target.address());
@@ -33,6 +35,11 @@ public record Failure(ProxyError error, int status, String detail) {
 
     public static Failure overloaded() {
         return new Failure(ProxyError.OVERLOADED, 503, "too many requests in flight");
+    }
+
+    /** The caller's connection or stream went away while the response was being written. */
+    public static Failure callerWriteFailed() {
+        return CALLER_WRITE_FAILED;
     }
 
     public static Failure responseTimeout(long millis) {

@@ -381,7 +381,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (!f.isSuccess()) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "write to caller failed");
+            fail(Failure.callerWriteFailed());
             return;
         }
         exchange.finishResponse();

@@ -1,7 +1,5 @@
 package io.meshlens.proxy.internal.http2;
 
-import java.util.ArrayDeque;
-
 import io.meshlens.proxy.internal.http.ErrorResponses;
 import io.meshlens.proxy.internal.http.Exchange;
 import io.meshlens.proxy.internal.http.Failure;
@@ -29,7 +27,7 @@ import io.netty.handler.codec.http2.Http2Stream;
  * The {@link Exchange} records the metrics and tap events once when it ends. Everything runs on the
  * caller connection's event loop, which the upstream connection shares.
  */
-final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Callback {
+final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Callback, H2PendingRequest.Forwarder {
     private final H2CallerConnection caller;
     private final Exchange exchange;
     private final Http2Stream callerStream;
@@ -37,8 +35,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private Http2Headers requestHeaders;
 
-    /** Request DATA (and trailers) received before the upstream stream exists; bounded by the caller's window. */
-    private ArrayDeque<Object> pending;
+    private final H2PendingRequest pending = new H2PendingRequest();
     private H2UpstreamConnection upstream;
     private int upstreamId = -1;
     private Http2Stream upstreamStream;
@@ -92,7 +89,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardData(data.retain(), padding, end);
             upstream.flushFor(caller);
         } else {
-            pendingQueue().add(new PendingData(data.retain(), padding, end));
+            pending.addData(data.retain(), padding, end);
         }
         return true;
     }
@@ -106,7 +103,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardTrailers(trailers);
             upstream.flushFor(caller);
         } else {
-            pendingQueue().add(trailers);
+            pending.addTrailers(trailers);
         }
     }
 
@@ -136,13 +133,6 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private String protocolError;
 
-    private ArrayDeque<Object> pendingQueue() {
-        if (pending == null) {
-            pending = new ArrayDeque<>(4);
-        }
-        return pending;
-    }
-
     // ---------------------------------------------------------------- target and upstream
 
     @Override
@@ -161,7 +151,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         if (!exchange.active() || upstream != null) {
             return;
         }
-        boolean headersEnd = requestEndReceived && (pending == null || pending.isEmpty());
+        boolean headersEnd = requestEndReceived && pending.isEmpty();
         ChannelPromise p = up.newPromise();
         int sid = up.open(this, requestHeaders, headersEnd, p);
         if (sid < 0) {
@@ -181,16 +171,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         } else {
             p.addListener(upstreamWriteFailed(up, sid));
         }
-        if (pending != null) {
-            Object m;
-            while ((m = pending.poll()) != null) {
-                if (m instanceof PendingData d) {
-                    forwardData(d.data, d.padding, d.end);
-                } else {
-                    forwardTrailers((Http2Headers) m);
-                }
-            }
-        }
+        pending.forwardTo(this);
         up.flushFor(caller);
     }
 
@@ -201,7 +182,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         }
     }
 
-    private void forwardData(ByteBuf data, int padding, boolean end) {
+    @Override
+    public void forwardData(ByteBuf data, int padding, boolean end) {
         requestDataSent = true;
         int n = data.readableBytes() + padding;
         H2UpstreamConnection up = upstream;
@@ -223,7 +205,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         });
     }
 
-    private void forwardTrailers(Http2Headers trailers) {
+    @Override
+    public void forwardTrailers(Http2Headers trailers) {
         requestEndSent = true;
         ChannelPromise p = upstream.newPromise();
         upstream.writeHeaders(upstreamId, trailers, true, p);
@@ -405,7 +388,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private void onCallerWriteFailed() {
         if (exchange.active()) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "write to caller failed");
+            fail(Failure.callerWriteFailed());
         }
     }
 
@@ -418,7 +401,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             return;
         }
         if (!f.isSuccess()) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "write to caller failed");
+            fail(Failure.callerWriteFailed());
             return;
         }
         finish(null);
@@ -459,7 +442,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         }
         cancelTimer();
         detachUpstream(!(requestEndSent && responseEndReceived));
-        releasePending();
+        pending.release();
         Http2Stream s = caller.stream(callerId);
         boolean open = s != null && (s.state() == Http2Stream.State.OPEN || s.state() == Http2Stream.State.HALF_CLOSED_REMOTE);
         if (!responseStarted && httpStatus > 0 && open) {
@@ -499,23 +482,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         responseDeadline = 0;
     }
 
-    private void releasePending() {
-        if (pending == null) {
-            return;
-        }
-        Object m;
-        while ((m = pending.poll()) != null) {
-            if (m instanceof PendingData d) {
-                d.data.release();
-            }
-        }
-    }
-
     private static String errorName(long code) {
         Http2Error e = Http2Error.valueOf(code);
         return e != null ? e.name() : Long.toString(code);
     }
-
-    /** Request DATA waiting for the upstream stream (retained; released if never sent). */
-    private record PendingData(ByteBuf data, int padding, boolean end) {}
 }
