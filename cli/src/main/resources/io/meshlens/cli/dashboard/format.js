@@ -60,6 +60,12 @@ export function numCell(text, raw) {
   return { attrs: { class: 'num', 'data-value': raw == null ? '' : String(raw) }, content: text };
 }
 
+/** SUCCESS RATE, RPS, P50, P95, P99 of an API row. */
+export function goldenCells(r) {
+  return [rateCell(r.success_rate), numCell(rps(r.rps), r.rps), numCell(latency(r.latency_p50_seconds), r.latency_p50_seconds),
+    numCell(latency(r.latency_p95_seconds), r.latency_p95_seconds), numCell(latency(r.latency_p99_seconds), r.latency_p99_seconds)];
+}
+
 export function workloadHref(ns, kind, name) {
   return '#/namespaces/' + encodeURIComponent(ns) + '/' + encodeURIComponent(kind) + '/' + encodeURIComponent(name);
 }

@@ -1,6 +1,6 @@
 // Page 3: a namespace's dependency graph from /api/v1/edges, laid out in columns by call depth.
 import { NotFound, api } from './api.js';
-import { el, latency, numCell, percent, rateCell, rps, table, workloadHref } from './format.js';
+import { el, goldenCells, percent, rps, table, workloadHref } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const NODE_W = 210;
@@ -124,8 +124,7 @@ export function graphPage({ ns, config, signal, main, crumbs }) {
       const rows = data.rows.map((r) => ({
         attrs: { class: failing(r) ? 'failing' : null },
         cells: [nodeId(r.src_namespace, r.src_kind, r.src_workload), nodeId(r.dst_namespace, r.dst_kind, r.dst_workload),
-          rateCell(r.success_rate), numCell(rps(r.rps), r.rps), numCell(latency(r.latency_p50_seconds), r.latency_p50_seconds),
-          numCell(latency(r.latency_p95_seconds), r.latency_p95_seconds), numCell(latency(r.latency_p99_seconds), r.latency_p99_seconds)],
+          ...goldenCells(r)],
       }));
       body.replaceChildren(el('div', { class: 'graph-box' }, draw(ns, nodes, edges)),
         el('h2', {}, 'Edges'), table('edges', ['FROM', 'TO', 'SUCCESS RATE', 'RPS', 'P50', 'P95', 'P99'], rows, ''));

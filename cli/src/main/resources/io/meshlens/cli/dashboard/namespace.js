@@ -1,6 +1,6 @@
 // Page 2: a namespace's workloads, one table per kind, as `meshlens stat` shows them.
 import { NotFound, api } from './api.js';
-import { el, latency, numCell, rateCell, rps, table, workloadHref } from './format.js';
+import { el, goldenCells, numCell, table, workloadHref } from './format.js';
 
 const KINDS = [
   ['deployment', 'Deployments'], ['statefulset', 'StatefulSets'], ['daemonset', 'DaemonSets'],
@@ -34,11 +34,7 @@ export function namespacePage({ ns, config, signal, main, crumbs }) {
           cells: [
             { content: el('a', { href: workloadHref(ns, kind, r.name), class: 'workload' }, r.name) },
             numCell(`${r.meshed_pods}/${r.total_pods}`, r.meshed_pods),
-            rateCell(r.success_rate),
-            numCell(rps(r.rps), r.rps),
-            numCell(latency(r.latency_p50_seconds), r.latency_p50_seconds),
-            numCell(latency(r.latency_p95_seconds), r.latency_p95_seconds),
-            numCell(latency(r.latency_p99_seconds), r.latency_p99_seconds),
+            ...goldenCells(r),
             numCell(String(r.tcp_open_connections), r.tcp_open_connections),
             { content: grafanaLink(config, ns, r.name) || '' },
           ],

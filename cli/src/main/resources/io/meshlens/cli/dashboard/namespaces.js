@@ -1,6 +1,6 @@
 // Page 1: every namespace with its meshed pods and golden signals.
 import { api } from './api.js';
-import { el, latency, numCell, rateCell, rps, table } from './format.js';
+import { el, goldenCells, numCell, table } from './format.js';
 
 export function namespacesPage({ config, signal, main, crumbs }) {
   crumbs();
@@ -14,11 +14,7 @@ export function namespacesPage({ config, signal, main, crumbs }) {
         cells: [
           { content: el('a', { href: '#/namespaces/' + encodeURIComponent(r.name) }, r.name) },
           numCell(`${r.meshed_pods}/${r.total_pods}`, r.meshed_pods),
-          rateCell(r.success_rate),
-          numCell(rps(r.rps), r.rps),
-          numCell(latency(r.latency_p50_seconds), r.latency_p50_seconds),
-          numCell(latency(r.latency_p95_seconds), r.latency_p95_seconds),
-          numCell(latency(r.latency_p99_seconds), r.latency_p99_seconds),
+          ...goldenCells(r),
           { content: el('a', { href: '#/namespaces/' + encodeURIComponent(r.name) + '/graph' }, 'graph') },
         ],
       }));

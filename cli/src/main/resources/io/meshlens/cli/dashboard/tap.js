@@ -24,7 +24,7 @@ export async function tapStream(params, onEvent, signal) {
     while ((nl = rest.indexOf('\n')) >= 0) {
       const line = rest.slice(0, nl).trim();
       rest = rest.slice(nl + 1);
-      if (line) onEvent(JSON.parse(line));
+      if (line && !signal.aborted) onEvent(JSON.parse(line));
     }
   }
 }
@@ -43,7 +43,7 @@ export function peer(e, side) {
 
 /**
  * Keeps a stream open while wanted: reopens it after it ends or fails, every `retrySeconds`.
- * onState gets 'live', 'unreachable: …', 'error: …' or 'stopped'.
+ * onState gets 'live', 'unreachable: …' or 'error: …', never after the returned stop is called.
  */
 export function keepStreaming(params, onEvent, onState, retrySeconds) {
   const abort = new AbortController();
@@ -58,7 +58,6 @@ export function keepStreaming(params, onEvent, onState, retrySeconds) {
       }
       await new Promise((r) => setTimeout(r, retrySeconds * 1000));
     }
-    onState('stopped');
   })();
   return () => abort.abort();
 }

@@ -1,17 +1,12 @@
 // Page 4: one workload: its callers, callees, routes, live top and tap.
 import { NotFound, api } from './api.js';
-import { el, latency, numCell, rateCell, rps, table } from './format.js';
+import { el, goldenCells, latency, numCell, rateCell, table } from './format.js';
 import { grafanaLink } from './namespace.js';
 import { keepStreaming, peer, succeeded } from './tap.js';
 
 const KINDS = ['deployment', 'statefulset', 'daemonset', 'replicaset', 'job', 'cronjob', 'pod'];
 const MAX_TAP_ROWS = 100;
 const MAX_TOP_ROWS = 25;
-
-function golden(r) {
-  return [rateCell(r.success_rate), numCell(rps(r.rps), r.rps), numCell(latency(r.latency_p50_seconds), r.latency_p50_seconds),
-    numCell(latency(r.latency_p95_seconds), r.latency_p95_seconds), numCell(latency(r.latency_p99_seconds), r.latency_p99_seconds)];
-}
 
 function other(r, side) {
   const ns = r[side + '_namespace'];
@@ -156,15 +151,15 @@ export function workloadPage({ ns, kind, name, config, signal, main, crumbs }) {
       }
       const s = stat.rows[0];
       summary.replaceChildren(table('summary', ['MESHED', 'SUCCESS RATE', 'RPS', 'P50', 'P95', 'P99', 'TCP CONN', ''],
-        [{ cells: [numCell(`${s.meshed_pods}/${s.total_pods}`, s.meshed_pods), ...golden(s), numCell(String(s.tcp_open_connections), s.tcp_open_connections),
+        [{ cells: [numCell(`${s.meshed_pods}/${s.total_pods}`, s.meshed_pods), ...goldenCells(s), numCell(String(s.tcp_open_connections), s.tcp_open_connections),
           { content: grafanaLink(config, ns, name) || '' }] }], ''));
       const mine = (r, side) => r[side + '_namespace'] === ns && r[side + '_kind'] === kind && r[side + '_workload'] === name;
       const edgeRows = (side, otherSide) => edges.rows.filter((r) => mine(r, side)).map((r) => ({
-        attrs: { 'data-name': other(r, otherSide) }, cells: [other(r, otherSide), ...golden(r)] }));
+        attrs: { 'data-name': other(r, otherSide) }, cells: [other(r, otherSide), ...goldenCells(r)] }));
       inbound.replaceChildren(table('inbound', ['FROM', 'SUCCESS RATE', 'RPS', 'P50', 'P95', 'P99'], edgeRows('dst', 'src'), 'No inbound traffic in the window.'));
       outbound.replaceChildren(table('outbound', ['TO', 'SUCCESS RATE', 'RPS', 'P50', 'P95', 'P99'], edgeRows('src', 'dst'), 'No outbound traffic in the window.'));
       routes.replaceChildren(table('routes', ['DIRECTION', 'ROUTE', 'AUTHORITY', 'SUCCESS RATE', 'RPS', 'P50', 'P95', 'P99'],
-        rts.rows.map((r) => ({ attrs: { 'data-route': r.route, 'data-direction': r.direction }, cells: [r.direction, r.route, r.authority || '-', ...golden(r)] })),
+        rts.rows.map((r) => ({ attrs: { 'data-route': r.route, 'data-direction': r.direction }, cells: [r.direction, r.route, r.authority || '-', ...goldenCells(r)] })),
         'No requests in the window.'));
       top.replaceChildren(topFold.render());
     },

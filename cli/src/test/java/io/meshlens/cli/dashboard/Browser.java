@@ -122,6 +122,16 @@ final class Browser implements AutoCloseable {
         }
     }
 
+    /** Saves a screenshot of one element of the page. */
+    void screenshot(org.openqa.selenium.WebElement element, Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, element.getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         try {

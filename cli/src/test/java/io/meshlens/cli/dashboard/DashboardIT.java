@@ -68,8 +68,8 @@ class DashboardIT {
         viaBot = HttpClient.newBuilder().proxy(ProxySelector.of(demo.botOutbound())).build();
         browser = new Browser();
         browser.driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-        // What Chromium itself fetched while starting is not the page's: start the record here.
-        System.out.println("DashboardIT: before the first page: " + browser.failures());
+        // Chromium's own start-up navigation (a Document that fails to resolve) is not the page's: the record starts here.
+        browser.failures();
     }
 
     @AfterAll
@@ -138,6 +138,7 @@ class DashboardIT {
 
     /** A screenshot of the whole page, however long. */
     private void screenshot(String name) {
+        browser.driver.executeScript("window.scrollTo(0, 0)");
         long height = (Long) browser.driver.executeScript("return document.documentElement.scrollHeight");
         browser.driver.manage().window().setSize(new Dimension(1400, (int) Math.min(Math.max(height, 700), 1500)));
         browser.screenshot(IMAGES.resolve("dashboard-" + name + ".png"));
@@ -258,7 +259,7 @@ class DashboardIT {
             assertThat(text(r, 1)).isEqualTo("in");
             assertThat(text(r, 4)).isEqualTo("GET");
         });
-        screenshot("tap");
+        browser.screenshot(browser.driver.findElement(By.id("tap")), IMAGES.resolve("dashboard-tap.png"));
 
         click("#tap-pause");
         assertThat(one("#tap-state").path("text").asText()).contains("paused");
