@@ -119,8 +119,11 @@ class DashboardIT {
         return cell(row, i).path("text").asText();
     }
 
+    /** A number the page put in an attribute; no number yet (no traffic in the window) fails, so that an await retries. */
     private static double number(JsonNode element, String attribute) {
-        return Double.parseDouble(element.path("attrs").path(attribute).asText());
+        String v = element.path("attrs").path(attribute).asText();
+        assertThat(v).as(attribute + " of " + element).isNotEmpty();
+        return Double.parseDouble(v);
     }
 
     private static String href(JsonNode row, String linkClass) {
