@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local demo (the README's main command): installs what it needs (scripts/setup.sh), builds
 # meshlens, then runs `meshlens demo`: the voting app (web, emoji, voting, vote-bot), one meshlens
-# proxy per app on its own loopback address (127.0.10.1-4), the exporter on 127.0.10.100:9995 and
+# proxy per app on its own loopback address (127.0.10.1-4), the exporter on 127.0.10.100:9995, the
+# web dashboard on http://127.0.10.100:50750/ and
 # a real Prometheus on 127.0.10.100:9090 with the mixin's rules. Ctrl-C stops everything.
 # Extra arguments go to `meshlens demo` (e.g. --rate 50, --duration 2m, --no-prometheus).
 set -euo pipefail

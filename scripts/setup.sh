@@ -21,6 +21,11 @@ want tmux tmux # the live `meshlens top` is tested on a real terminal
 # Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
 want promtool prometheus
 want prometheus-alertmanager prometheus-alertmanager
+if [[ "$group" != "demo" ]]; then
+  # The dashboard's browser tests (cli DashboardIT): Debian's Chromium and its chromedriver.
+  want chromium chromium
+  want chromedriver chromium-driver
+fi
 if [[ "$group" == "bench" ]]; then
   want wrk wrk
   want nginx nginx

@@ -1,6 +1,9 @@
 package io.meshlens.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.meshlens.cli.api.ApiException;
 import io.meshlens.cli.api.ExporterApi;
+import io.meshlens.cli.dashboard.DashboardServer;
 import io.meshlens.cli.demo.LocalDemo;
 import io.meshlens.cli.render.OutputFormat;
 import io.meshlens.cli.view.StatView;
@@ -28,6 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the local voting demo on 127.0.10.0/24 (Ctrl-C stops everything it started).")
 public final class DemoCommand implements Callable<Integer> {
+    private static final int DASHBOARD_PORT = 50750;
+
     @Spec
     CommandSpec spec;
 
@@ -53,8 +59,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         LocalDemo demo = LocalDemo.start(new LocalDemo.Options(prefix, true, rate, !noPrometheus, repo));
+        DashboardServer dashboard = startDashboard(demo);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            dashboard.close();
             demo.close();
             stopped.countDown();
         }, "meshlens-demo-stop");
@@ -67,6 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  voting   " + prefix + "3   gRPC app :8080, proxy inbound :4143, admin :4191");
         out.println("  vote-bot " + prefix + "4   " + rate + " req/s through its outbound proxy :4140, admin :4191");
         out.println("  exporter " + api + "   (/metrics, /api/v1/...)");
+        out.println("  dashboard " + dashboard.url() + "   (open it in a browser)");
         demo.prometheusUrl().ifPresentOrElse(u -> out.println("  prometheus " + u + "   (rules from alerts/)"),
                 () -> out.println("  prometheus: not started (install Debian's prometheus: bash scripts/setup.sh)"));
         out.println();
@@ -102,6 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
         }
         Runtime.getRuntime().removeShutdownHook(hook);
+        dashboard.close();
         demo.close();
         return 0;
     }
@@ -113,5 +123,15 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    private DashboardServer startDashboard(LocalDemo demo) {
+        try {
+            return DashboardServer.start(new DashboardServer.Options(new InetSocketAddress(prefix + "100", DASHBOARD_PORT),
+                    demo.exporterUrl(), null, "", Duration.ofSeconds(3), "30s"));
+        } catch (IOException e) {
+            demo.close();
+            throw new UncheckedIOException("dashboard: cannot listen on " + prefix + "100:" + DASHBOARD_PORT, e);
+        }
     }
 }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "meshlens", mixinStandardHelpOptions = true, versionProvider = Meshlens.ClientVersion.class,
         description = "Zero-code-change observability for microservices.",
         subcommands = {StatCommand.class, TopCommand.class, TapCommand.class, EdgesCommand.class, RoutesCommand.class,
-            CheckCommand.class, InjectCommand.class, VersionCommand.class, DemoCommand.class, GenerateCommand.class})
+            CheckCommand.class, InjectCommand.class, VersionCommand.class, DemoCommand.class, DashboardCommand.class, GenerateCommand.class})
 public final class Meshlens {
     public static final int EXIT_FAILURE = 1;
 

@@ -28,7 +28,7 @@ public final class ExporterConfig {
         MAX_PAGE_BYTES("16777216", "a proxy page larger than this marks the target down (too_large)"),
         MAX_SERIES_PER_TARGET("20000", "a proxy page with more series marks the target down (too_many_series)"),
         LIVE_RETENTION("5m", "how far back the live windows of /api/v1 reach"),
-        TAP_TOKEN("", "bearer token sent to the proxies' /tap (their MESHLENS_TAP_TOKEN)");
+        TAP_TOKEN("", "bearer token sent to the proxies' /tap (their MESHLENS_TAP_TOKEN); also what a non-loopback caller of /api/v1/tap must present");
 
         private final String defaultValue;
         private final String doc;

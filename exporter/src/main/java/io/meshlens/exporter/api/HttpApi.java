@@ -268,6 +268,7 @@ public final class HttpApi implements AutoCloseable {
             Map<String, String> q;
             List<PodInfo> pods;
             try {
+                authorizeTap(x);
                 q = query(x);
                 pods = tapTargets(q);
             } catch (ApiException e) {
@@ -291,6 +292,15 @@ public final class HttpApi implements AutoCloseable {
             } finally {
                 activeTaps.decrementAndGet();
             }
+        }
+    }
+
+    private void authorizeTap(HttpExchange x) {
+        InetSocketAddress caller = x.getRemoteAddress();
+        String refused = TapAccess.refusal(caller == null ? null : caller.getAddress(),
+                x.getRequestHeaders().getFirst("Authorization"), config.tapToken());
+        if (refused != null) {
+            throw new ApiException(403, refused);
         }
     }
 
