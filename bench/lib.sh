@@ -2,9 +2,9 @@
 PIDS=()
 log() { echo "bench: $*" >&2; }
 build_bench() {
-  if [[ -z "${SKIP_BUILD:-}" ]]; then
-    mvn -B -ntp -q install -DskipTests -pl proxy,bench -am >&2
-    mvn -B -ntp -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/bench.classpath >&2
+  if [[ -z "${SKIP_BUILD:-}" ]]; then # through the reactor: the classpath names the modules' own target jars
+    mvn -B -ntp -q package -DskipTests -pl proxy,bench -am dependency:build-classpath \
+      -Dmdep.outputFile=target/bench.classpath >&2
   fi
   BENCH_CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/bench.classpath")"
   PROXY_JAR=${PROXY_JAR:-$ROOT/proxy/target/meshlens-proxy.jar} # PROXY_JAR=other.jar: A/B another build
@@ -27,9 +27,28 @@ stop() {
   kill -9 "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-cleanup() {
+stop_all() {
   for p in "${PIDS[@]}"; do stop "$p"; done
+}
+cleanup() {
+  stop_all
   rm -rf "$TMP"
+}
+# The proxy laid out as the image holds it: the jar and its class-data archive side by side in
+# SIDECAR (bench/target/sidecar), the JVM started there (the archive and jar paths in the flags are
+# relative). The archive is made by bench/appcds when the flags name one and it is missing or
+# older than the jar (the JVM would silently run without it).
+sidecar_dir() { # sidecar_dir PROXY_JAR [FLAGS...]
+  SIDECAR=$ROOT/bench/target/sidecar
+  mkdir -p "$SIDECAR"
+  if ! cmp -s "$1" "$SIDECAR/meshlens-proxy.jar"; then
+    cp "$1" "$SIDECAR/meshlens-proxy.jar"
+    rm -f "$SIDECAR"/*.jsa "$SIDECAR"/*.classlist
+  fi
+  if [[ "${*:2}" == *SharedArchiveFile=meshlens-proxy.jsa* && ! -s $SIDECAR/meshlens-proxy.jsa ]]; then
+    log "making the class-data archive (bench/appcds)"
+    SKIP_BUILD=1 bash "$ROOT/bench/appcds" >&2
+  fi
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' /proc/"$1"/status; }
