@@ -34,22 +34,6 @@ cleanup() {
   stop_all
   rm -rf "$TMP"
 }
-# The proxy laid out as the image holds it: the jar and its class-data archive side by side in
-# SIDECAR (bench/target/sidecar), the JVM started there (the archive and jar paths in the flags are
-# relative). The archive is made by bench/appcds when the flags name one and it is missing or
-# older than the jar (the JVM would silently run without it).
-sidecar_dir() { # sidecar_dir PROXY_JAR [FLAGS...]
-  SIDECAR=$ROOT/bench/target/sidecar
-  mkdir -p "$SIDECAR"
-  if ! cmp -s "$1" "$SIDECAR/meshlens-proxy.jar"; then
-    cp "$1" "$SIDECAR/meshlens-proxy.jar"
-    rm -f "$SIDECAR"/*.jsa "$SIDECAR"/*.classlist
-  fi
-  if [[ "${*:2}" == *SharedArchiveFile=meshlens-proxy.jsa* && ! -s $SIDECAR/meshlens-proxy.jsa ]]; then
-    log "making the class-data archive (bench/appcds)"
-    SKIP_BUILD=1 bash "$ROOT/bench/appcds" >&2
-  fi
-}
 rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }
 hwm_kb() { awk '/^VmHWM/ {print $2}' /proc/"$1"/status; }
 fds() { ls /proc/"$1"/fd | wc -l; }
