@@ -2,9 +2,9 @@
 PIDS=()
 log() { echo "bench: $*" >&2; }
 build_bench() {
-  if [[ -z "${SKIP_BUILD:-}" ]]; then
-    mvn -B -ntp -q install -DskipTests -pl proxy,bench -am >&2
-    mvn -B -ntp -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/bench.classpath >&2
+  if [[ -z "${SKIP_BUILD:-}" ]]; then # through the reactor: the classpath names the modules' own target jars
+    mvn -B -ntp -q package -DskipTests -pl proxy,bench -am dependency:build-classpath \
+      -Dmdep.outputFile=target/bench.classpath >&2
   fi
   BENCH_CP="$ROOT/bench/target/classes:$(cat "$ROOT/bench/target/bench.classpath")"
   PROXY_JAR=${PROXY_JAR:-$ROOT/proxy/target/meshlens-proxy.jar} # PROXY_JAR=other.jar: A/B another build
@@ -27,8 +27,11 @@ stop() {
   kill -9 "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
 }
-cleanup() {
+stop_all() {
   for p in "${PIDS[@]}"; do stop "$p"; done
+}
+cleanup() {
+  stop_all
   rm -rf "$TMP"
 }
 rss_kb() { awk '/^VmRSS/ {print $2}' /proc/"$1"/status; }

@@ -1,5 +1,6 @@
 package io.meshlens.bench.load;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -30,6 +31,14 @@ public final class LoadMain {
             System.exit(2);
             return;
         }
+        if (o.prewarmUrl() != null) {
+            Results.Summary w = run(o.prewarmRun());
+            System.err.println("prewarmed against " + o.prewarmUrl() + ": " + w.human());
+        }
+        if (o.startWhen() != null) {
+            long waited = ReadyWait.await(o.startWhen(), Duration.ofMinutes(2));
+            System.err.printf(java.util.Locale.ROOT, "started %.0f ms after polling %s%n", waited / 1e6, o.startWhen());
+        }
         Results.Summary s = run(o);
         System.err.println("load " + o.protocol() + " " + o.url() + " @ " + o.rate() + "/s: " + s.human());
         System.err.println("statuses: " + lastStatuses);
@@ -41,7 +50,8 @@ public final class LoadMain {
         long total = o.warmup().toNanos() + o.duration().toNanos();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         long windowStart = start + o.warmup().toNanos();
-        Results results = new Results(windowStart);
+        Slices slices = o.slice() == null ? null : new Slices(start, o.slice().toNanos(), total);
+        Results results = new Results(windowStart, slices);
         try (LoadClient client = switch (o.protocol()) {
             case "h2" -> new Http2Client(group, o.url(), o.authority(), o.connections(), results);
             case "grpc" -> new GrpcClient(o.url(), o.authority(), results);
@@ -54,6 +64,9 @@ public final class LoadMain {
                 LockSupport.parkNanos(1_000_000);
             }
             lastStatuses = results.statusCounts();
+            if (slices != null) {
+                slices.drain().forEach(x -> System.out.println(x.line()));
+            }
             return results.summary(o.duration().toNanos(), client.inFlight());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

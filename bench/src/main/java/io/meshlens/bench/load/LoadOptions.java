@@ -5,13 +5,18 @@ import java.time.Duration;
 
 /** Command-line options of {@link LoadMain}. */
 record LoadOptions(String protocol, double rate, Duration duration, Duration warmup, int connections, URI url,
-                   String authority, boolean tsv) {
+                   String authority, boolean tsv, Duration slice, URI prewarmUrl, Duration prewarm, URI startWhen) {
 
     static final String USAGE = """
             usage: LoadMain --url http://host:port/path --rate N [--protocol h1|h2|grpc] [--duration 10s]
                             [--warmup 2s] [--connections 50] [--authority host[:port]] [--tsv]
+                            [--slice 5s] [--prewarm-url URL [--prewarm 15s]] [--start-when URL]
             Sends at a fixed rate regardless of responses; latency counts from each request's intended
-            send time. --tsv prints 'p50 p99 p99.9 max(ms) achieved-rate errors' on one line.""";
+            send time. --tsv prints 'p50 p99 p99.9 max(ms) achieved-rate errors' on one line.
+            --slice also prints 'slice FROM_S TO_S p50 p99 max(ms) count errors' per slice of the
+            whole run, warm-up included. --prewarm-url warms the generator itself first (e.g. against
+            the backend directly), then prints 'prewarmed' on stderr; --start-when waits until that
+            URL answers 2xx (e.g. a proxy's /ready) and starts the run at once.""";
 
     static LoadOptions parse(String... args) {
         String protocol = "h1";
@@ -22,6 +27,10 @@ record LoadOptions(String protocol, double rate, Duration duration, Duration war
         URI url = null;
         String authority = null;
         boolean tsv = false;
+        Duration slice = null;
+        URI prewarmUrl = null;
+        Duration prewarm = Duration.ofSeconds(15);
+        URI startWhen = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--tsv")) {
@@ -40,6 +49,10 @@ record LoadOptions(String protocol, double rate, Duration duration, Duration war
                 case "--connections" -> connections = Integer.parseInt(v);
                 case "--url" -> url = URI.create(v);
                 case "--authority" -> authority = v;
+                case "--slice" -> slice = duration(v);
+                case "--prewarm-url" -> prewarmUrl = URI.create(v);
+                case "--prewarm" -> prewarm = duration(v);
+                case "--start-when" -> startWhen = URI.create(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -49,7 +62,17 @@ record LoadOptions(String protocol, double rate, Duration duration, Duration war
         if (!protocol.equals("h1") && !protocol.equals("h2") && !protocol.equals("grpc")) {
             throw new IllegalArgumentException("--protocol must be h1, h2 or grpc: " + protocol);
         }
-        return new LoadOptions(protocol, rate, duration, warmup, connections, url, authority, tsv);
+        if (slice != null && slice.isZero()) {
+            throw new IllegalArgumentException("--slice: " + slice + " (expected: > 0, e.g. 5s)");
+        }
+        return new LoadOptions(protocol, rate, duration, warmup, connections, url, authority, tsv, slice, prewarmUrl,
+                prewarm, startWhen);
+    }
+
+    /** The generator's own warm-up: this load against {@code prewarmUrl} for {@code prewarm}, nothing measured. */
+    LoadOptions prewarmRun() {
+        return new LoadOptions(protocol, rate, prewarm, Duration.ZERO, connections, prewarmUrl, null, tsv, null, null,
+                prewarm, null);
     }
 
     /** {@code 500ms}, {@code 10s}, {@code 1m}. */

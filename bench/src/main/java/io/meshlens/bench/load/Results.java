@@ -12,6 +12,7 @@ import org.HdrHistogram.Recorder;
  */
 public final class Results {
     private final long windowStart;
+    private final Slices slices;
     private final Recorder recorder = new Recorder(3);
     private final LongAdder sent = new LongAdder();
     private final LongAdder ok = new LongAdder();
@@ -37,7 +38,13 @@ public final class Results {
     }
 
     public Results(long windowStartNanos) {
+        this(windowStartNanos, null);
+    }
+
+    /** {@code slices}, when not null, also sees warm-up requests: it shows how a run starts. */
+    public Results(long windowStartNanos, Slices slices) {
         this.windowStart = windowStartNanos;
+        this.slices = slices;
     }
 
     public void sent() {
@@ -46,6 +53,9 @@ public final class Results {
 
     /** A response arrived; {@code success} is false for a non-2xx status or gRPC error. */
     public void completed(long intendedNanos, long nowNanos, boolean success) {
+        if (slices != null) {
+            slices.completed(intendedNanos, Math.max(0, nowNanos - intendedNanos), success);
+        }
         if (intendedNanos < windowStart) {
             return;
         }
@@ -60,6 +70,9 @@ public final class Results {
 
     /** A request failed without a response (connection error, reset, timeout). */
     public void failed(long intendedNanos) {
+        if (slices != null) {
+            slices.failed(intendedNanos);
+        }
         if (intendedNanos >= windowStart) {
             errors.increment();
         }
