@@ -34,7 +34,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private Http2Headers requestHeaders;
 
-    private final H2PendingRequest pending = new H2PendingRequest();
+    /** Made only when request frames arrive before the upstream stream exists. */
+    private H2PendingRequest pending;
     private H2UpstreamConnection upstream;
     private int upstreamId = -1;
     private Http2Stream upstreamStream;
@@ -87,7 +88,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardData(data.retain(), padding, end);
             upstream.flushFor(caller);
         } else {
-            pending.addData(data.retain(), padding, end);
+            pending().addData(data.retain(), padding, end);
         }
         return true;
     }
@@ -101,7 +102,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardTrailers(trailers);
             upstream.flushFor(caller);
         } else {
-            pending.addTrailers(trailers);
+            pending().addTrailers(trailers);
         }
     }
 
@@ -149,7 +150,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         if (!exchange.active() || upstream != null) {
             return;
         }
-        boolean headersEnd = requestEndReceived && pending.isEmpty();
+        boolean headersEnd = requestEndReceived && (pending == null || pending.isEmpty());
         ChannelPromise p = up.newPromise();
         int sid = up.open(this, requestHeaders, headersEnd, p);
         if (sid < 0) {
@@ -169,7 +170,9 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         } else {
             p.addListener(upstreamWriteFailed(up, sid));
         }
-        pending.forwardTo(this);
+        if (pending != null) {
+            pending.forwardTo(this);
+        }
         up.flushFor(caller);
     }
 
@@ -440,7 +443,9 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         }
         cancelTimer();
         detachUpstream(!(requestEndSent && responseEndReceived));
-        pending.release();
+        if (pending != null) {
+            pending.release();
+        }
         Http2Stream s = caller.stream(callerId);
         boolean open = s != null && (s.state() == Http2Stream.State.OPEN || s.state() == Http2Stream.State.HALF_CLOSED_REMOTE);
         if (!responseStarted && httpStatus > 0 && open) {
@@ -478,6 +483,13 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private void cancelTimer() {
         responseDeadline = 0;
+    }
+
+    private H2PendingRequest pending() {
+        if (pending == null) {
+            pending = new H2PendingRequest();
+        }
+        return pending;
     }
 
     private static String errorName(long code) {
