@@ -91,7 +91,7 @@ class TapTest {
             assertThat(e.get("path").asText()).isEqualTo("/tapme/status/503");
             assertThat(e.get("method").asText()).isEqualTo("GET");
             assertThat(e.get("src").asText()).startsWith("127.0.0.1:");
-            // every event names the upstream (the request event used to name the listener)
+            // every event names the upstream, the req event too (it comes once the target is known)
             assertThat(e.get("dst").asText()).isEqualTo("127.0.0.1:" + app.port());
             assertThat(e.toString()).doesNotContain("hunter2", "hunter3", "s3cr3t", "uthorization", "ookie");
         });

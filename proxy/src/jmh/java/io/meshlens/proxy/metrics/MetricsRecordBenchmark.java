@@ -24,9 +24,8 @@ import io.prometheus.metrics.core.metrics.Histogram;
  * the byte counters. Target (issue 3): <= 100 ns and 0 B/op with {@code -prof gc}.
  *
  * <p>{@code clientJavaHistogram} is the baseline for the histogram alone: one observation into
- * client_java's {@code Histogram} configured as the proxy's was before it got its own
- * ({@code LatencyHistogram}: classic buckets + native, 160 buckets max), so that one run shows
- * both side by side.
+ * client_java's {@code Histogram} configured like the proxy's own {@code LatencyHistogram}
+ * (classic buckets + native, 160 buckets max), so that one run shows both side by side.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -9,8 +9,8 @@ import io.netty.util.concurrent.ScheduledFuture;
  * The one timer of an HTTP/1 connection: at most one deadline is armed at a time (header read,
  * response, or idle), and at most one task is scheduled. Arming and disarming only write two
  * fields; a task that fires early re-schedules itself for the rest, so a keep-alive connection
- * costs one scheduled task per timeout period rather than one per request (the old path
- * scheduled and cancelled a response timer for every request).
+ * costs one scheduled task per timeout period rather than scheduling and cancelling a
+ * response timer for every request.
  */
 final class Http1Deadline implements Runnable {
     /** What a deadline guards. */

@@ -35,7 +35,8 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private Http2Headers requestHeaders;
 
-    private final H2PendingRequest pending = new H2PendingRequest();
+    /** Made only when request frames arrive before the upstream stream exists. */
+    private H2PendingRequest pending;
     private H2UpstreamConnection upstream;
     private int upstreamId = -1;
     private Http2Stream upstreamStream;
@@ -89,7 +90,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardData(data.retain(), padding, end);
             upstream.flushFor(caller);
         } else {
-            pending.addData(data.retain(), padding, end);
+            pending().addData(data.retain(), padding, end);
         }
         return true;
     }
@@ -103,7 +104,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             forwardTrailers(trailers);
             upstream.flushFor(caller);
         } else {
-            pending.addTrailers(trailers);
+            pending().addTrailers(trailers);
         }
     }
 
@@ -151,7 +152,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         if (!exchange.active() || upstream != null) {
             return;
         }
-        boolean headersEnd = requestEndReceived && pending.isEmpty();
+        boolean headersEnd = requestEndReceived && (pending == null || pending.isEmpty());
         ChannelPromise p = up.newPromise();
         int sid = up.open(this, requestHeaders, headersEnd, p);
         if (sid < 0) {
@@ -171,7 +172,9 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         } else {
             p.addListener(upstreamWriteFailed(up, sid));
         }
-        pending.forwardTo(this);
+        if (pending != null) {
+            pending.forwardTo(this);
+        }
         up.flushFor(caller);
     }
 
@@ -442,7 +445,9 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         }
         cancelTimer();
         detachUpstream(!(requestEndSent && responseEndReceived));
-        pending.release();
+        if (pending != null) {
+            pending.release();
+        }
         Http2Stream s = caller.stream(callerId);
         boolean open = s != null && (s.state() == Http2Stream.State.OPEN || s.state() == Http2Stream.State.HALF_CLOSED_REMOTE);
         if (!responseStarted && httpStatus > 0 && open) {
@@ -480,6 +485,13 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     private void cancelTimer() {
         responseDeadline = 0;
+    }
+
+    private H2PendingRequest pending() {
+        if (pending == null) {
+            pending = new H2PendingRequest();
+        }
+        return pending;
     }
 
     private static String errorName(long code) {

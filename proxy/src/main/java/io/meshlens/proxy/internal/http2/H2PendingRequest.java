@@ -20,23 +20,23 @@ final class H2PendingRequest {
     /** DATA waiting for the upstream stream (retained; released if never sent). */
     private record Data(ByteBuf data, int padding, boolean end) {}
 
-    private ArrayDeque<Object> frames;
+    private final ArrayDeque<Object> frames = new ArrayDeque<>(4);
 
     void addData(ByteBuf retained, int padding, boolean end) {
-        queue().add(new Data(retained, padding, end));
+        frames.add(new Data(retained, padding, end));
     }
 
     void addTrailers(Http2Headers trailers) {
-        queue().add(trailers);
+        frames.add(trailers);
     }
 
     boolean isEmpty() {
-        return frames == null || frames.isEmpty();
+        return frames.isEmpty();
     }
 
     void forwardTo(Forwarder f) {
         Object m;
-        while (frames != null && (m = frames.poll()) != null) {
+        while ((m = frames.poll()) != null) {
             if (m instanceof Data d) {
                 f.forwardData(d.data, d.padding, d.end);
             } else {
@@ -47,17 +47,10 @@ final class H2PendingRequest {
 
     void release() {
         Object m;
-        while (frames != null && (m = frames.poll()) != null) {
+        while ((m = frames.poll()) != null) {
             if (m instanceof Data d) {
                 d.data.release();
             }
         }
-    }
-
-    private ArrayDeque<Object> queue() {
-        if (frames == null) {
-            frames = new ArrayDeque<>(4);
-        }
-        return frames;
     }
 }
