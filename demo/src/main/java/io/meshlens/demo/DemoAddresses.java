@@ -10,7 +10,7 @@ final class DemoAddresses {
     static InetSocketAddress listen(Map<String, String> env) {
         String value = env.getOrDefault("LISTEN", "0.0.0.0:8080");
         int colon = value.lastIndexOf(':');
-        return new InetSocketAddress(value.substring(0, Math.max(colon, 0)), port("LISTEN", value, colon));
+        return new InetSocketAddress(value.substring(0, Math.max(colon, 0)), port("LISTEN", value, colon, 0));
     }
 
     /** {@code host:port}; the authority the demo's clients send is exactly this value. */
@@ -21,7 +21,7 @@ final class DemoAddresses {
                     + name.toLowerCase().replace("_addr", "") + "-svc:8080)");
         }
         int colon = value.lastIndexOf(':');
-        return new Upstream(InetSocketAddress.createUnresolved(value.substring(0, Math.max(colon, 0)), port(name, value, colon)), value);
+        return new Upstream(InetSocketAddress.createUnresolved(value.substring(0, Math.max(colon, 0)), port(name, value, colon, 1)), value);
     }
 
     static double rate(Map<String, String> env) {
@@ -37,10 +37,11 @@ final class DemoAddresses {
         throw new IllegalArgumentException("RATE: " + value + " (expected: requests per second > 0, for example 20)");
     }
 
-    private static int port(String name, String value, int colon) {
+    /** The port after COLON, at least MIN (0: any free port, for a listen address). */
+    private static int port(String name, String value, int colon, int min) {
         try {
             int port = colon > 0 ? Integer.parseInt(value.substring(colon + 1)) : -1;
-            if (port > 0 && port < 65536) {
+            if (port >= min && port < 65536) {
                 return port;
             }
         } catch (NumberFormatException e) {

@@ -31,14 +31,16 @@ public final class Main {
         String what;
         switch (args[0]) {
             case "web" -> {
-                InetSocketAddress listen = DemoAddresses.listen(env);
-                role = WebApp.start(listen, DemoAddresses.upstream(env, "EMOJI_ADDR"), DemoAddresses.upstream(env, "VOTING_ADDR"));
-                what = "listening on " + listen;
+                WebApp web = WebApp.start(DemoAddresses.listen(env), DemoAddresses.upstream(env, "EMOJI_ADDR"),
+                        DemoAddresses.upstream(env, "VOTING_ADDR"));
+                role = web;
+                what = "listening on " + web.address();
             }
             case "emoji", "voting" -> {
                 InetSocketAddress listen = DemoAddresses.listen(env);
-                role = args[0].equals("emoji") ? GrpcApp.emoji(listen) : GrpcApp.voting(listen);
-                what = "listening on " + listen;
+                GrpcApp app = args[0].equals("emoji") ? GrpcApp.emoji(listen) : GrpcApp.voting(listen);
+                role = app;
+                what = "listening on " + app.address();
             }
             case "vote-bot" -> {
                 Upstream web = DemoAddresses.upstream(env, "WEB_ADDR");
@@ -62,6 +64,7 @@ public final class Main {
             stopped.countDown();
         }, "shutdown"));
         System.out.println("meshlens-demo " + args[0] + " " + what);
+        System.out.flush();
         stopped.await();
     }
 }
