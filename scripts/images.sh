@@ -113,12 +113,24 @@ check_debs_lock() {
       done; } > "$lock.tmp"
     mv "$lock.tmp" "$lock"
   fi
-  while read -r pkg version sha file; do
-    [[ -z "$pkg" || "$pkg" == \#* ]] && continue
-    local now
-    now=$(candidate "$pkg")
-    [[ "$now" == "$version $sha $file" ]] || moved+=("$pkg: locked $version, Debian now offers ${now%% *}")
-  done < "$lock"
+  moved_from_lock() {
+    moved=()
+    while read -r pkg version sha file; do
+      [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+      local now
+      now=$(candidate "$pkg")
+      [[ "$now" == "$version $sha $file" ]] || moved+=("$pkg: locked $version, Debian now offers ${now%% *}")
+    done < "$lock"
+  }
+  moved_from_lock
+  if ((${#moved[@]})); then
+    # A machine's package lists may simply be older than the lock.
+    say "base: apt's candidates differ from the lock; apt-get update"
+    local sudo=""
+    [[ $(id -u) -eq 0 ]] || sudo=sudo
+    $sudo apt-get update -qq || say "base: apt-get update failed"
+    moved_from_lock
+  fi
   if ((${#moved[@]})); then
     printf 'images: Debian has moved on from install/images/debs.lock:\n' >&2
     printf '  %s\n' "${moved[@]}" >&2

@@ -20,6 +20,15 @@ want iptables iptables
 # Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
 want promtool prometheus
 want prometheus-alertmanager prometheus-alertmanager
+# The container images: built without a daemon (scripts/images.sh), run by the image tests.
+if [[ "$group" == "test" ]]; then
+  want podman podman
+  want runc runc
+  want skopeo skopeo
+  want umoci umoci
+  want mmdebstrap mmdebstrap
+  want jq jq
+fi
 if [[ "$group" == "bench" ]]; then
   want wrk wrk
   want nginx nginx

@@ -13,7 +13,10 @@ final class DemoAddresses {
         return new InetSocketAddress(value.substring(0, Math.max(colon, 0)), port("LISTEN", value, colon, 0));
     }
 
-    /** {@code host:port}; the authority the demo's clients send is exactly this value. */
+    /**
+     * {@code host:port}, resolved now (a Service name resolves to its ClusterIP, which stays);
+     * the authority the demo's clients send is exactly this value.
+     */
     static Upstream upstream(Map<String, String> env, String name) {
         String value = env.get(name);
         if (value == null || value.isBlank()) {
@@ -21,7 +24,12 @@ final class DemoAddresses {
                     + name.toLowerCase().replace("_addr", "") + "-svc:8080)");
         }
         int colon = value.lastIndexOf(':');
-        return new Upstream(InetSocketAddress.createUnresolved(value.substring(0, Math.max(colon, 0)), port(name, value, colon, 1)), value);
+        InetSocketAddress address = new InetSocketAddress(value.substring(0, Math.max(colon, 0)), port(name, value, colon, 1));
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException(name + ": " + value + " does not resolve (expected: a resolvable host, for example a"
+                    + " Service name in this namespace)");
+        }
+        return new Upstream(address, value);
     }
 
     static double rate(Map<String, String> env) {
@@ -47,6 +55,6 @@ final class DemoAddresses {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(name + ": " + value + " (expected: host:port with a port in 1..65535)");
+        throw new IllegalArgumentException(name + ": " + value + " (expected: host:port with a port in " + min + "..65535)");
     }
 }
