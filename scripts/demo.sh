@@ -11,6 +11,6 @@ bash scripts/setup.sh demo
 export PATH="$PWD/.tools/bin:$PATH"
 if [[ "${SKIP_BUILD:-}" != "1" ]]; then
   echo "demo: building meshlens (mvn package, tests skipped)" >&2
-  mvn -B -q -ntp -DskipTests package -pl cli -am
+  mvn -B -q -ntp -DskipTests -Djib.skip=true package -pl cli -am   # the local demo needs no images
 fi
 exec java -XX:+UseSerialGC -Xmx512m -jar cli/target/meshlens.jar demo --repo . "$@"

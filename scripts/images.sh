@@ -199,7 +199,7 @@ build_base() {
 
     local diff_id
     diff_id=$(pack_layer "$rootfs" "$work/base.tar.gz")
-    write_archive "$cached" "meshlens/base:$(cache_key "$lock" "$lockdir/jlink-modules" "$lockdir/image.conf")" "$diff_id" "$work/base.tar.gz" \
+    write_archive "$cached" "meshlens/base:$key" "$diff_id" "$work/base.tar.gz" \
       '{"User": "65532:65532", "WorkingDir": "/tmp",
         "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "LANG=C.UTF-8"]}'
     rm -rf "$jdk" "$rootfs"

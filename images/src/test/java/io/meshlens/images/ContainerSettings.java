@@ -117,7 +117,7 @@ final class ContainerSettings {
         return o;
     }
 
-    /** Asserts the container is meant to run as non-root (the pod or container says so). */
+    /** Whether the container or its pod demands a non-root user. */
     boolean runAsNonRoot() {
         return Boolean.TRUE.equals(securityContext("runAsNonRoot"));
     }

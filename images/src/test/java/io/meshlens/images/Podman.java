@@ -53,23 +53,22 @@ final class Podman implements AutoCloseable {
 
     /** {@code podman run -d OPTIONS IMAGE ARGS}: the container, running. */
     Container runDetached(List<String> options, String image, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of("run", "-d"));
-        cmd.addAll(RUN_DEFAULTS);
-        cmd.addAll(options);
-        cmd.add(image);
-        cmd.addAll(args);
-        Result r = check(exec(cmd, 120), "run " + image);
+        Result r = check(exec(runCommand("-d", options, image, args), 120), "run " + image);
         return new Container(this, r.output.strip());
     }
 
     /** {@code podman run --rm OPTIONS IMAGE ARGS}, to completion. */
     Result run(List<String> options, String image, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of("run", "--rm"));
+        return exec(runCommand("--rm", options, image, args), 300);
+    }
+
+    private static List<String> runCommand(String mode, List<String> options, String image, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of("run", mode));
         cmd.addAll(RUN_DEFAULTS);
         cmd.addAll(options);
         cmd.add(image);
         cmd.addAll(args);
-        return exec(cmd, 300);
+        return cmd;
     }
 
     Result exec(List<String> args, long timeoutSeconds) {

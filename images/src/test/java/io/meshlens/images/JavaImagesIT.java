@@ -22,24 +22,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The base image's runtime has every JDK module the application images' jars need: jdeps over
- * the jars and classes exactly as the Jib images hold them must name no module outside
+ * The Java images and their base: every one starts with the base's layer (one download per node
+ * for all of them), and the base's runtime has every JDK module their jars need: jdeps over the
+ * jars and classes exactly as the Jib images hold them must name no module outside
  * install/images/jlink-modules (the list scripts/images.sh jlinks).
  */
-class JlinkModulesIT {
+class JavaImagesIT {
+    private static final List<String> JAVA_IMAGES = List.of("proxy", "exporter", "cli", "demo");
+
+    @Test
+    void everyJavaImageStartsWithTheBaseLayer(@TempDir Path tmp) throws Exception {
+        String base = diffIds(PodmanImages.tarball("base"), tmp.resolve("base")).get(0);
+        for (String image : JAVA_IMAGES) {
+            List<String> layers = diffIds(PodmanImages.tarball(image), tmp.resolve(image));
+            assertThat(layers.get(0)).as("%s's first layer", image).isEqualTo(base);
+            assertThat(layers).as("%s: the base, then dependencies, resources and classes", image).hasSizeGreaterThan(1);
+        }
+    }
+
     @Test
     void theBaseRuntimeHasEveryModuleTheImagesNeed(@TempDir Path tmp) throws Exception {
         TreeMap<String, Path> jars = new TreeMap<>();
         List<Path> classes = new ArrayList<>();
-        for (String image : List.of("proxy", "exporter", "cli", "demo")) {
+        for (String image : JAVA_IMAGES) {
             Path root = unpack(PodmanImages.tarball(image), tmp.resolve(image));
             try (Stream<Path> libs = Files.list(root.resolve("app/libs"))) {
                 libs.forEach(j -> jars.putIfAbsent(j.getFileName().toString(), j));
             }
             classes.add(root.resolve("app/classes"));
         }
-        List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps", "--multi-release", "17",
+        List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps", "--multi-release", "17", "--no-recursive",
                 "--class-path", String.join(":", jars.values().stream().map(Path::toString).toList())));
+        // Every jar is an input, so nothing needs following beyond them.
         jars.values().forEach(j -> args.add(j.toString()));
         classes.forEach(c -> args.add(c.toString()));
         StringWriter out = new StringWriter();
@@ -54,6 +68,17 @@ class JlinkModulesIT {
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertThat(jlinked).as("install/images/jlink-modules (hint: add what jdeps names, then bash scripts/images.sh)")
                 .containsAll(needed);
+    }
+
+    /** The image's layer diff ids, in order (from its config). */
+    private static List<String> diffIds(Path tarball, Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        tar("-xf", tarball.toString(), "-C", dir.toString(), "manifest.json");
+        String config = new ObjectMapper().readTree(dir.resolve("manifest.json").toFile()).get(0).get("Config").asText();
+        tar("-xf", tarball.toString(), "-C", dir.toString(), config);
+        List<String> ids = new ArrayList<>();
+        new ObjectMapper().readTree(dir.resolve(config).toFile()).get("rootfs").get("diff_ids").forEach(d -> ids.add(d.asText()));
+        return ids;
     }
 
     /** The image's layers, in order, unpacked into DIR. */
