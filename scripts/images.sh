@@ -256,7 +256,7 @@ project_version() { sed -n 's|.*<revision>\(.*\)</revision>.*|\1|p' "$root/pom.x
 
 build_apps() {
   say "proxy, exporter, cli, demo: mvn package (Jib on .images/base.tar)"
-  mvn -B -ntp -q -pl proxy,exporter,cli,demo -am -DskipTests package
+  mvn -B -ntp -q -pl proxy,exporter,cli,demo -am -DskipTests package >&2
 }
 
 # list: IMAGE, TARBALL, SIZE (the tarball: gzip'd layers), DIGEST (the image id: SHA-256 of its
