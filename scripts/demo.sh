@@ -23,7 +23,7 @@ elif [[ "${FORCE_BUILD:-}" != "1" && -f $jar && -z $changed ]]; then
   echo "demo: $jar is up to date (FORCE_BUILD=1 rebuilds)" >&2
 else
   echo "demo: building meshlens (mvn package, tests skipped; about a minute on 2 cores)${changed:+: $changed changed}" >&2
-  mvn -B -q -ntp -DskipTests package -pl cli -am
+  mvn -B -q -ntp -DskipTests -Djib.skip=true package -pl cli -am   # the local demo needs no images
 fi
 # C1 only: the demo's load is light, and skipping C2 halves the CPU its start takes (4 s instead of 9).
 exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m -jar cli/target/meshlens.jar demo --repo . "$@"

@@ -21,10 +21,17 @@ want tmux tmux # the live `meshlens top` is tested on a real terminal
 # Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
 want promtool prometheus
 want prometheus-alertmanager prometheus-alertmanager
-if [[ "$group" != "demo" ]]; then
+if [[ "$group" == "test" ]]; then
   # The dashboard's browser tests (cli DashboardIT): Debian's Chromium and its chromedriver.
   want chromium chromium
   want chromedriver chromium-driver
+  # The container images: built without a daemon (scripts/images.sh), run by the image tests.
+  want podman podman
+  want runc runc
+  want skopeo skopeo
+  want umoci umoci
+  want mmdebstrap mmdebstrap
+  want jq jq
 fi
 if [[ "$group" == "bench" ]]; then
   want wrk wrk

@@ -45,7 +45,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--context", description = "kubeconfig context (default: the current one)")
     String context;
 
-    @Option(names = "--expected-version", description = "proxy version every meshed pod should run (default: this CLI's, " + Version.VERSION + ")")
+    @Option(names = "--expected-version", description = "proxy version every meshed pod should run (default: this CLI's, ${DEFAULT-VALUE})")
     String expectedVersion = Version.VERSION;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json", description = "output format (default: ${DEFAULT-VALUE})")
