@@ -14,7 +14,7 @@ import (
 func main() {
 	// Verbosity is set before the command is built, as upstream's main does, so that loading
 	// .kuberc and plugins logs at the level asked for.
-	_ = logs.GlogSetter(cmd.GetLogVerbosity(os.Args))
+	_, _ = logs.GlogSetter(cmd.GetLogVerbosity(os.Args))
 	if err := cli.RunNoErrOutput(cmd.NewDefaultKubectlCommand()); err != nil {
 		util.CheckErr(err)
 	}
