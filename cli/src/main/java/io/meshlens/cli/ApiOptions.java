@@ -23,7 +23,8 @@ public final class ApiOptions {
     @Option(names = {"-n", "--namespace"}, defaultValue = "", description = "namespace (default: all)")
     String namespace;
 
+    /** The exporter's API; an answer that lacks a node's window is flagged on stderr, as kubectl warns. */
     ExporterApi exporter() {
-        return new ExporterApi(api);
+        return new ExporterApi(api, System.err::println);
     }
 }

@@ -28,7 +28,11 @@ public final class ExporterConfig {
         MAX_PAGE_BYTES("16777216", "a proxy page larger than this marks the target down (too_large)"),
         MAX_SERIES_PER_TARGET("20000", "a proxy page with more series marks the target down (too_many_series)"),
         LIVE_RETENTION("5m", "how far back the live windows of /api/v1 reach"),
-        TAP_TOKEN("", "bearer token sent to the proxies' /tap (their MESHLENS_TAP_TOKEN); also what a non-loopback caller of /api/v1/tap must present");
+        TAP_TOKEN("", "bearer token sent to the proxies' /tap (their MESHLENS_TAP_TOKEN); also what a non-loopback caller of /api/v1/tap must present"),
+        PEER_NAMESPACE("meshlens", "namespace of the peer exporters whose live windows /api/v1 merges (DaemonSet mode)"),
+        PEER_SELECTOR("app.kubernetes.io/name=meshlens-exporter",
+                "labels (k=v,...) of the peer exporter pods; empty: answer /api/v1 from this exporter's node alone"),
+        PEER_TIMEOUT("2s", "deadline for one peer exporter's live window; a late peer is listed as missing");
 
         private final String defaultValue;
         private final String doc;
@@ -62,6 +66,9 @@ public final class ExporterConfig {
     private final int maxSeriesPerTarget;
     private final Duration liveRetention;
     private final String tapToken;
+    private final String peerNamespace;
+    private final Map<String, String> peerSelector;
+    private final Duration peerTimeout;
 
     private ExporterConfig(Builder b) {
         listen = b.listen;
@@ -75,6 +82,9 @@ public final class ExporterConfig {
         maxSeriesPerTarget = b.maxSeriesPerTarget;
         liveRetention = b.liveRetention;
         tapToken = b.tapToken;
+        peerNamespace = b.peerNamespace;
+        peerSelector = b.peerSelector;
+        peerTimeout = b.peerTimeout;
     }
 
     public static Builder builder() {
@@ -116,6 +126,10 @@ public final class ExporterConfig {
     public int maxSeriesPerTarget() { return maxSeriesPerTarget; }
     public Duration liveRetention() { return liveRetention; }
     public String tapToken() { return tapToken; }
+    public String peerNamespace() { return peerNamespace; }
+    /** Labels of the peer exporter pods, empty when /api/v1 answers from this exporter alone. */
+    public Map<String, String> peerSelector() { return peerSelector; }
+    public Duration peerTimeout() { return peerTimeout; }
 
     /** Builds an {@link ExporterConfig}; every setter validates at once. */
     public static final class Builder {
@@ -130,6 +144,9 @@ public final class ExporterConfig {
         private int maxSeriesPerTarget;
         private Duration liveRetention;
         private String tapToken = "";
+        private String peerNamespace;
+        private Map<String, String> peerSelector;
+        private Duration peerTimeout;
 
         Builder() {
             for (Key k : Key.values()) {
@@ -151,6 +168,9 @@ public final class ExporterConfig {
                 case MAX_SERIES_PER_TARGET: maxSeriesPerTarget = (int) positive(n, v); break;
                 case LIVE_RETENTION: liveRetention = duration(n, v); break;
                 case TAP_TOKEN: tapToken = v; break;
+                case PEER_NAMESPACE: peerNamespace = v; break;
+                case PEER_SELECTOR: peerSelector = selector(n, v); break;
+                case PEER_TIMEOUT: peerTimeout = duration(n, v); break;
                 default: throw new AssertionError(key);
             }
             return this;
@@ -166,6 +186,9 @@ public final class ExporterConfig {
         public Builder maxSeriesPerTarget(int v) { maxSeriesPerTarget = (int) positive("maxSeriesPerTarget", String.valueOf(v)); return this; }
         public Builder liveRetention(Duration d) { liveRetention = positive("liveRetention", d); return this; }
         public Builder tapToken(String t) { tapToken = requireNonNull(t, "tapToken"); return this; }
+        public Builder peerNamespace(String n) { peerNamespace = requireNonNull(n, "peerNamespace"); return this; }
+        public Builder peerSelector(Map<String, String> s) { peerSelector = Map.copyOf(s); return this; }
+        public Builder peerTimeout(Duration d) { peerTimeout = positive("peerTimeout", d); return this; }
 
         public ExporterConfig build() {
             if (inventory != null && kubernetesClient != null) {
@@ -216,6 +239,25 @@ public final class ExporterConfig {
             } catch (NumberFormatException e) {
                 throw new ExporterConfigException(n + ": " + v + " (expected: a duration like 500ms, 5s, 5m)");
             }
+        }
+
+        /** {@code k=v,k2=v2}: the equality-based label selector of kubectl's {@code -l}. */
+        private static Map<String, String> selector(String n, String v) {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            if (v.isEmpty()) {
+                return Map.of();
+            }
+            for (String term : v.split(",")) {
+                int eq = term.indexOf('=');
+                String key = eq < 0 ? "" : term.substring(0, eq).trim();
+                String value = eq < 0 ? "" : term.substring(eq + 1).trim();
+                if (key.isEmpty() || value.startsWith("=") || key.endsWith("!")) {
+                    throw new ExporterConfigException(n + ": '" + term.trim() + "' in '" + v
+                            + "' (expected: labels like app.kubernetes.io/name=meshlens-exporter, comma-separated)");
+                }
+                out.put(key, value);
+            }
+            return Map.copyOf(out);
         }
 
         private static InetSocketAddress address(String n, String v) {

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,10 +25,17 @@ public final class ExporterApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final Consumer<String> warnings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     public ExporterApi(URI base) {
+        this(base, w -> {});
+    }
+
+    /** @param warnings receives one line per node an answer lacks (docs/api.md, "Scope") */
+    public ExporterApi(URI base, Consumer<String> warnings) {
         this.base = base;
+        this.warnings = warnings;
     }
 
     public URI base() {
@@ -54,6 +62,11 @@ public final class ExporterApi {
         if (rsp.statusCode() != 200) {
             throw new ApiException("the exporter answered HTTP " + rsp.statusCode() + ": "
                     + (body.has("error") ? body.get("error").asText() : rsp.body().strip()));
+        }
+        for (JsonNode m : body.path("missing")) {
+            String exporter = m.path("exporter").asText();
+            warnings.accept("Warning: partial answer: nothing from node " + m.path("node").asText()
+                    + (exporter.isEmpty() ? "" : " (exporter " + exporter + ")") + ": " + m.path("error").asText());
         }
         return body;
     }

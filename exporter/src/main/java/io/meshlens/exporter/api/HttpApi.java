@@ -10,10 +10,13 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -39,11 +42,17 @@ import io.meshlens.exporter.discovery.Meshed;
 import io.meshlens.exporter.discovery.PodInfo;
 import io.meshlens.exporter.discovery.WorkloadRef;
 import io.meshlens.exporter.live.LiveWindow;
+import io.meshlens.exporter.peers.PeerSelector;
+import io.meshlens.exporter.peers.Shard;
+import io.meshlens.exporter.peers.ShardGatherer;
+import io.meshlens.exporter.peers.ShardGatherer.Gathered;
+import io.meshlens.exporter.peers.ShardJson;
 import io.meshlens.exporter.scrape.Hosts;
 
 /**
  * The exporter's HTTP surface on one port: {@code /metrics} for Prometheus, {@code /ready},
- * {@code /live}, and the JSON API of docs/api.md that the CLI reads.
+ * {@code /live}, and the JSON API of docs/api.md that the CLI reads. In DaemonSet mode the live
+ * views answer for the whole cluster: this exporter's window plus its peers' ({@code /api/v1/shard}).
  */
 public final class HttpApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -60,6 +69,8 @@ public final class HttpApi implements AutoCloseable {
     private final TapFanout taps;
     private final AtomicInteger activeTaps = new AtomicInteger();
     private final HttpServer server;
+    private final PeerSelector peers;
+    private final ShardGatherer gatherer;
 
     public HttpApi(ExporterConfig config, Cluster cluster, CollectionLoop loop, LiveWindow live, MetricsOutput metrics,
                    BooleanSupplier ready) throws IOException {
@@ -84,10 +95,16 @@ public final class HttpApi implements AutoCloseable {
         server.createContext("/api/v1/stat", x -> json(x, this::stat));
         server.createContext("/api/v1/edges", x -> json(x, this::edges));
         server.createContext("/api/v1/routes", x -> json(x, this::routes));
-        server.createContext("/api/v1/proxies", x -> json(x, q -> Map.of("proxies", proxies())));
+        server.createContext("/api/v1/proxies", x -> json(x, q -> proxies()));
         server.createContext("/api/v1/version", x -> json(x, q -> version()));
         server.createContext("/api/v1/tap", this::tap);
+        server.createContext("/api/v1/shard", x -> json(x, q -> ShardJson.encode(localShard(window(q)))));
         server.createContext("/", x -> text(x, 404, "not found: " + x.getRequestURI().getPath() + "\n"));
+        boolean sharded = !config.nodeName().isEmpty() && !config.peerSelector().isEmpty();
+        // Peers run the same pod template, so they listen on the port this exporter got.
+        peers = sharded ? new PeerSelector(config.peerNamespace(), config.peerSelector(), config.nodeName(),
+                server.getAddress().getPort()) : null;
+        gatherer = sharded ? new ShardGatherer(config.peerTimeout()) : null;
         server.start();
     }
 
@@ -165,12 +182,12 @@ public final class HttpApi implements AutoCloseable {
         ResourceRef from = ref(q, "from", ns);
         ResourceRef to = ref(q, "to", ns);
         Existence.require(cluster, kind, ns, q.getOrDefault("name", ""));
-        var delta = live.delta(window(q));
+        Gathered g = gather(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("window", q.getOrDefault("window", "1m"));
-        out.put("window_seconds", delta.seconds());
-        out.put("rows", Queries.stat(cluster, delta, kind, ns, q.getOrDefault("name", ""), from, to));
-        return out;
+        out.put("window_seconds", g.delta().seconds());
+        out.put("rows", Queries.stat(cluster, g.delta(), kind, ns, q.getOrDefault("name", ""), from, to));
+        return scope(out, g);
     }
 
     private static ResourceRef ref(Map<String, String> q, String param, String namespace) {
@@ -188,12 +205,12 @@ public final class HttpApi implements AutoCloseable {
 
     private Object edges(Map<String, String> q) {
         Existence.require(cluster, ResourceKind.NAMESPACE, q.getOrDefault("namespace", ""), "");
-        var delta = live.delta(window(q));
+        Gathered g = gather(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("window", q.getOrDefault("window", "1m"));
-        out.put("window_seconds", delta.seconds());
-        out.put("rows", Queries.edges(cluster, delta, q.getOrDefault("namespace", "")));
-        return out;
+        out.put("window_seconds", g.delta().seconds());
+        out.put("rows", Queries.edges(cluster, g.delta(), q.getOrDefault("namespace", "")));
+        return scope(out, g);
     }
 
     private Object routes(Map<String, String> q) {
@@ -203,43 +220,86 @@ public final class HttpApi implements AutoCloseable {
         }
         ResourceKind kind = ResourceKind.parse("resource", q.getOrDefault("resource", "deploy"));
         Existence.require(cluster, kind, q.getOrDefault("namespace", ""), name);
-        var delta = live.delta(window(q));
+        Gathered g = gather(window(q));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("window", q.getOrDefault("window", "1m"));
-        out.put("window_seconds", delta.seconds());
-        out.put("rows", Queries.routes(delta, new ResourceRef(kind, q.getOrDefault("namespace", ""), name)));
+        out.put("window_seconds", g.delta().seconds());
+        out.put("rows", Queries.routes(g.delta(), new ResourceRef(kind, q.getOrDefault("namespace", ""), name)));
+        return scope(out, g);
+    }
+
+    /** This exporter's own window and proxies: what it answers to its peers. */
+    private Shard localShard(Duration window) {
+        return new Shard(config.nodeName(), live.delta(window), localProxies());
+    }
+
+    /** The whole cluster's window: this exporter's, plus its peers' in DaemonSet mode. */
+    private Gathered gather(Duration window) {
+        Shard local = localShard(window);
+        return peers == null ? Gathered.of(local) : gatherer.gather(local, peers.peers(cluster), window);
+    }
+
+    /** Says how complete an answer is: how many exporters' windows it holds and which were missing. */
+    private static Map<String, Object> scope(Map<String, Object> out, Gathered g) {
+        out.put("exporters", g.shards());
+        out.put("partial", g.partial());
+        out.put("missing", g.missing());
         return out;
     }
 
-    /** Every meshed pod, whatever its phase; never blocks on a pod that is gone. */
-    private List<Map<String, Object>> proxies() {
-        Map<String, TargetState> targets = loop.latest().targets();
-        List<PodInfo> pods = new ArrayList<>();
+    /**
+     * Every meshed pod of the cluster, whatever its phase; a pod that no exporter answered for
+     * is listed down, with the reason. Never blocks on a pod that is gone.
+     */
+    private Map<String, Object> proxies() {
+        Gathered g = gather(Duration.ofSeconds(1));
+        List<Map<String, Object>> rows = new ArrayList<>(g.proxies());
+        Set<String> listed = new HashSet<>();
+        for (Map<String, Object> r : rows) {
+            listed.add(r.get("namespace") + "/" + r.get("pod"));
+        }
         for (PodInfo p : cluster.pods()) {
-            if (p.meshed() && (config.nodeName().isEmpty() || config.nodeName().equals(p.node()))) {
-                pods.add(p);
+            if (p.meshed() && !listed.contains(p.key())) {
+                Map<String, Object> row = proxyRow(p, null);
+                row.put("last_error", p.node().isEmpty() ? "not scheduled to a node yet"
+                        : "not scraped: no answer from the exporter of node " + p.node());
+                rows.add(row);
             }
         }
-        pods.sort((a, b) -> a.key().compareTo(b.key()));
+        rows.sort(Comparator.comparing((Map<String, Object> r) -> String.valueOf(r.get("namespace")))
+                .thenComparing(r -> String.valueOf(r.get("pod"))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("proxies", rows);
+        return scope(out, g);
+    }
+
+    /** The meshed pods this exporter scrapes (its node's in DaemonSet mode). */
+    private List<Map<String, Object>> localProxies() {
+        Map<String, TargetState> targets = loop.latest().targets();
         List<Map<String, Object>> out = new ArrayList<>();
-        for (PodInfo p : pods) {
-            TargetState t = targets.get(p.key());
-            WorkloadRef w = cluster.workloadOf(p);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("namespace", p.namespace());
-            row.put("pod", p.name());
-            row.put("workload_kind", w.kind());
-            row.put("workload", w.name());
-            row.put("address", p.ip().isEmpty() ? "" : Hosts.hostPort(p.ip(), p.adminPort()));
-            row.put("phase", p.state());
-            row.put("finished", p.finished());
-            row.put("version", versionOf(p, t));
-            row.put("up", t != null && t.up());
-            row.put("ready", t != null && t.up() && p.ready() && p.scrapeable());
-            row.put("last_error", t == null ? (p.scrapeable() ? "not scraped yet" : null) : t.lastError().isEmpty() ? null : t.lastError());
-            out.add(row);
+        for (PodInfo p : cluster.pods()) {
+            if (p.meshed() && (config.nodeName().isEmpty() || config.nodeName().equals(p.node()))) {
+                out.add(proxyRow(p, targets.get(p.key())));
+            }
         }
         return out;
+    }
+
+    private Map<String, Object> proxyRow(PodInfo p, TargetState t) {
+        WorkloadRef w = cluster.workloadOf(p);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("namespace", p.namespace());
+        row.put("pod", p.name());
+        row.put("workload_kind", w.kind());
+        row.put("workload", w.name());
+        row.put("address", p.ip().isEmpty() ? "" : Hosts.hostPort(p.ip(), p.adminPort()));
+        row.put("phase", p.state());
+        row.put("finished", p.finished());
+        row.put("version", versionOf(p, t));
+        row.put("up", t != null && t.up());
+        row.put("ready", t != null && t.up() && p.ready() && p.scrapeable());
+        row.put("last_error", t == null ? (p.scrapeable() ? "not scraped yet" : null) : t.lastError().isEmpty() ? null : t.lastError());
+        return row;
     }
 
     private static String versionOf(PodInfo p, TargetState t) {
@@ -249,9 +309,11 @@ public final class HttpApi implements AutoCloseable {
         return p.annotations().getOrDefault(Meshed.PROXY_VERSION_ANNOTATION, "");
     }
 
+    @SuppressWarnings("unchecked")
     private Object version() {
+        Map<String, Object> all = proxies();
         Map<String, Integer> byVersion = new TreeMap<>();
-        for (Map<String, Object> p : proxies()) {
+        for (Map<String, Object> p : (List<Map<String, Object>>) all.get("proxies")) {
             if (!Boolean.TRUE.equals(p.get("finished"))) {
                 String v = (String) p.get("version");
                 byVersion.merge(v.isEmpty() ? "unknown" : v, 1, Integer::sum);
@@ -260,6 +322,9 @@ public final class HttpApi implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("exporter", ExporterVersion.VERSION);
         out.put("proxies", byVersion);
+        out.put("exporters", all.get("exporters"));
+        out.put("partial", all.get("partial"));
+        out.put("missing", all.get("missing"));
         return out;
     }
 

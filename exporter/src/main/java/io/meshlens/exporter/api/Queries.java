@@ -165,6 +165,7 @@ final class Queries {
     }
 
     private static void golden(Map<String, Object> row, WindowStats s) {
+        row.put("requests", s.total());
         row.put("rps", s.rps());
         row.put("success_rate", s.successRate());
         row.put("latency_p50_seconds", s.quantile(0.5));

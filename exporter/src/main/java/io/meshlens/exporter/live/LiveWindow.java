@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,15 +49,15 @@ public final class LiveWindow {
                 break;
             }
         }
+        double seconds = (newest.nanos - base.nanos) / 1e9;
         Map<TrafficKey, Counts> deltas = new HashMap<>();
         for (var e : newest.traffic.entrySet()) {
-            Counts d = Counts.delta(e.getValue(), base.traffic.get(e.getKey()));
+            Counts d = Counts.delta(e.getValue(), base.traffic.get(e.getKey()), seconds);
             if (d.total() > 0) {
                 deltas.put(e.getKey(), d);
             }
         }
         Map<String, double[]> tcp = new HashMap<>();
-        double seconds = (newest.nanos - base.nanos) / 1e9;
         for (var e : newest.tcp.entrySet()) {
             PodTcp old = base.tcp.get(e.getKey());
             PodTcp now = e.getValue();
@@ -67,12 +68,51 @@ public final class LiveWindow {
         return new Delta(seconds, newest.bounds, deltas, tcp);
     }
 
-    /** The requests of a window: per-key deltas, per-pod TCP (open, read B/s, write B/s). */
+    /**
+     * The requests of a window: per-key deltas (each with the length of the window it covers),
+     * per-pod TCP (open, read B/s, write B/s).
+     */
     public record Delta(double seconds, double[] bounds, Map<TrafficKey, Counts> traffic, Map<String, double[]> tcp) {
-        static final Delta EMPTY = new Delta(0, new double[0], Map.of(), Map.of());
+        public static final Delta EMPTY = new Delta(0, new double[0], Map.of(), Map.of());
 
         public double[] tcp(String namespace, String pod) {
-            return tcp.getOrDefault(LiveSnapshot.podKey(namespace, pod), new double[3]);
+            return tcp.getOrDefault(podKey(namespace, pod), new double[3]);
+        }
+
+        public static String podKey(String namespace, String pod) {
+            return LiveSnapshot.podKey(namespace, pod);
+        }
+
+        /**
+         * This window and another exporter's: counts and TCP figures add up (exporters scrape
+         * disjoint sets of pods, so a key is normally in one of them only). Latency buckets are
+         * brought to the wider set of bounds; {@link #seconds()} stays this window's.
+         */
+        public Delta plus(Delta other) {
+            double[] target = other.bounds.length > bounds.length ? other.bounds : bounds;
+            Map<TrafficKey, Counts> sum = new HashMap<>();
+            addAll(sum, traffic, bounds, target);
+            addAll(sum, other.traffic, other.bounds, target);
+            Map<String, double[]> tcpSum = new HashMap<>();
+            for (Map<String, double[]> m : List.of(tcp, other.tcp)) {
+                m.forEach((pod, t) -> tcpSum.merge(pod, t.clone(), (a, b) -> {
+                    for (int i = 0; i < a.length; i++) {
+                        a[i] += b[i];
+                    }
+                    return a;
+                }));
+            }
+            return new Delta(seconds, target, sum, tcpSum);
+        }
+
+        private static void addAll(Map<TrafficKey, Counts> into, Map<TrafficKey, Counts> from, double[] own, double[] target) {
+            from.forEach((k, c) -> {
+                Counts aligned = c.alignedTo(own, target);
+                Counts prev = into.putIfAbsent(k, aligned);
+                if (prev != null) {
+                    prev.add(aligned);
+                }
+            });
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.meshlens.exporter.live;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Golden signals of a group of {@link Counts} over a window: success rate, requests per second and
  * latency quantiles, the latter interpolated within the classic buckets as Prometheus'
@@ -9,6 +12,8 @@ public final class WindowStats {
     private final double[] bounds;
     private final double seconds;
     private final Counts sum;
+    /** Responses per window length: counts from windows of different lengths are rated apart. */
+    private final Map<Double, long[]> byWindow = new LinkedHashMap<>();
 
     public WindowStats(double[] bounds, double seconds) {
         this.bounds = bounds;
@@ -18,6 +23,8 @@ public final class WindowStats {
 
     public void add(Counts c) {
         sum.add(c);
+        double s = c.seconds > 0 ? c.seconds : seconds;
+        byWindow.computeIfAbsent(s, k -> new long[1])[0] += c.total();
     }
 
     public long total() {
@@ -29,8 +36,13 @@ public final class WindowStats {
         return sum.total() == 0 ? null : (double) sum.success() / sum.total();
     }
 
+    /** Responses per second: each window's count over its own length, summed. */
     public double rps() {
-        return seconds <= 0 ? 0 : sum.total() / seconds;
+        double rps = 0;
+        for (var e : byWindow.entrySet()) {
+            rps += e.getKey() <= 0 ? 0 : e.getValue()[0] / e.getKey();
+        }
+        return rps;
     }
 
     /** The {@code q} quantile in seconds, {@code null} without traffic. */

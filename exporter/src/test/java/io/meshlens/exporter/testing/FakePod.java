@@ -28,11 +28,16 @@ public final class FakePod implements AutoCloseable {
 
     /** @param names outbound name map entries {@code name -> host:port} */
     public static FakePod start(String ip, java.util.Map<String, InetSocketAddress> names) throws Exception {
+        return start(ip, names, 0);
+    }
+
+    /** @param adminPort the admin port (as every pod of a template declares the same), 0 for any */
+    public static FakePod start(String ip, java.util.Map<String, InetSocketAddress> names, int adminPort) throws Exception {
         Backend app = new Backend(ip);
         ProxyConfig.Builder b = ProxyConfig.builder()
                 .inbound(new PortMapping(new InetSocketAddress(ip, 0), app.address()))
                 .outbound(new InetSocketAddress(ip, 0))
-                .admin(new InetSocketAddress(ip, 0))
+                .admin(new InetSocketAddress(ip, adminPort))
                 .sourceAddress(addr(ip))
                 .ioThreads(1);
         names.forEach(b::name);

@@ -83,7 +83,7 @@ final class SidecarContainers {
         env.add(value("MALLOC_ARENA_MAX", "2"));
         c.put("env", env);
         c.put("ports", List.of(
-                map("name", "meshlens-inbound", "containerPort", INBOUND_PORT, "protocol", "TCP"),
+                map("name", "meshlens-proxy", "containerPort", INBOUND_PORT, "protocol", "TCP"),
                 map("name", "meshlens-admin", "containerPort", ADMIN_PORT, "protocol", "TCP")));
         c.put("readinessProbe", map("httpGet", map("path", "/ready", "port", ADMIN_PORT), "periodSeconds", 5, "failureThreshold", 3));
         c.put("livenessProbe", map("httpGet", map("path", "/live", "port", ADMIN_PORT), "initialDelaySeconds", 10, "periodSeconds", 10));
