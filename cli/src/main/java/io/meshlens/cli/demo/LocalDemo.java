@@ -101,7 +101,7 @@ public final class LocalDemo implements AutoCloseable {
                 .scrapeTimeout(Duration.ofSeconds(1))
                 .build()));
         if (o.prometheus()) {
-            Optional<Path> bin = DemoPrometheus.binary();
+            Optional<Path> bin = DemoPrometheus.binary(o.repo());
             if (bin.isPresent()) {
                 prometheus = track(DemoPrometheus.start(bin.get(), workDir, new InetSocketAddress(p + "100", PROMETHEUS_PORT),
                         exporter.address(), o.repo()));
