@@ -30,7 +30,7 @@ local p = import '../lib/promql.libsonnet';
     local rw = c.dashboardWindow,
     recordedSuccessRate(s, by)::
       '(\n  %(sum)s (workload:meshlens_responses:rate%(w)s{%(ok)s})\n  or\n  0 * %(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})\n)\n/\n%(sum)s (workload:meshlens_responses:rate%(w)s{%(s)s})'
-      % { s: s, ok: and(s, 'classification="success"'), sum: sum(by), w: rw },
+      % { s: p.sel(cluster + [s]), ok: and(s, 'classification="success"'), sum: sum(by), w: rw },
     recordedRps(s, by):: '%s (workload:meshlens_requests:rate%s{%s})' % [sum(by), rw, p.sel(cluster + [s])],
     // Recorded per workload and mesh-wide (rules/workload.libsonnet) for the quantiles in
     // _config.recordedQuantiles; `by` is the workload identity (or part of it), or [] for the mesh.
