@@ -58,7 +58,9 @@ local p = import '../lib/promql.libsonnet';
   // PromQL cannot read a bucket bound from a number, so there is one branch per possible bound,
   // each kept only for the workloads whose bound it is: the classic bucket of that bound (its
   // `le` as Prometheus 3 normalises it, "1" stored as "1.0"), or the native histogram's
-  // fraction at or under it.
+  // fraction at or under it. Native first: Prometheus 3 stores a histogram without observations
+  // as classic buckets even when it scrapes native histograms, and such an all-zero classic side
+  // must not hide the workload's native one.
   local leMatcher(b) = if std.length(std.findSubstr('.', b)) == 0 then 'le=~"%s|%s\\\\.0"' % [b, b] else 'le="%s"' % b,
   local latencyRules = [
     {
@@ -67,9 +69,9 @@ local p = import '../lib/promql.libsonnet';
       expr: std.join('or\n', [
         |||
           (
-            sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, %(le)s}[%(w)s]))
-            or
             histogram_count(%(h)s) * histogram_fraction(0, %(b)s, %(h)s)
+            or
+            sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, %(le)s}[%(w)s]))
           )
           and on (%(W)s)
           (%(bound)s == %(b)s)
@@ -80,9 +82,9 @@ local p = import '../lib/promql.libsonnet';
     {
       record: 'workload_slo:meshlens_latency_total:increase' + base,
       expr: |||
-        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
-        or
         histogram_count(sum by (%(W)s) (increase(meshlens_response_latency_seconds{%(sel)s}[%(w)s])))
+        or
+        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
       ||| % { W: W, sel: inbound, w: base },
     },
   ],

@@ -62,6 +62,14 @@ class PrometheusDashboardsIT {
     private static final long RANGE_SECONDS = 60;
     private static final long MAX_DATA_POINTS = 1000;
 
+    /**
+     * Targets that need more history than the test has: the 1d and 3d burn rates are chained from
+     * one 5m recording per 5m-aligned step (a subquery), so they appear at the first aligned step
+     * after the 5m recordings start. They must still parse and evaluate.
+     */
+    private static final Set<String> NEEDS_HISTORY = Set.of("meshlens-slo / availability burn rate / F",
+            "meshlens-slo / availability burn rate / G");
+
     private static Set<String> undefinedWithoutTraffic() {
         Set<String> out = new HashSet<>();
         for (String refIds : List.of("meshlens-workload / Success rate / A", "meshlens-workload / p50 latency / A",
@@ -259,7 +267,7 @@ class PrometheusDashboardsIT {
                                 }
                             }
                         }
-                        if (mayBeUndefined ? withData == 0 : !empty.isEmpty()) {
+                        if (!NEEDS_HISTORY.contains(target) && (mayBeUndefined ? withData == 0 : !empty.isEmpty())) {
                             problems.add(where + ": no data for " + (mayBeUndefined ? "any of " + sets : empty));
                         }
                         checked++;
@@ -409,8 +417,9 @@ class PrometheusDashboardsIT {
             assertThat(value(run(p, "meshlens-workload", "p99 latency", "A", ns).get(0))).as(name(p)).isPositive().isLessThan(1);
             assertThat(value(run(p, "meshlens-namespace", "Workloads", "G", ns).get(0))).as(name(p)).isPositive().isLessThan(1);
         }
-        // each server stores one kind only, so each half of the `or` in every latency query is used
-        assertThat(prometheus.query("meshlens_response_latency_seconds_bucket").path("data").path("result")).isEmpty();
+        // each server stores one kind only (the native one keeps a histogram without observations
+        // as classic buckets, all zero), so each half of the `or` in every latency query is used
+        assertThat(prometheus.query("meshlens_response_latency_seconds_bucket{le=\"+Inf\"} > 0").path("data").path("result")).isEmpty();
         assertThat(prometheus.query("meshlens_response_latency_seconds").path("data").path("result")).isNotEmpty();
         assertThat(classic.query("meshlens_response_latency_seconds").path("data").path("result")).isEmpty();
         assertThat(classic.query("meshlens_response_latency_seconds_bucket").path("data").path("result")).isNotEmpty();
