@@ -1,5 +1,5 @@
 // Everything a user may want to change. Import the mixin and override with
-//   (import 'meshlens-mixin/mixin.libsonnet') + { _config+:: { exporterSelector: 'job="mesh-exporter"' } }
+//   (import 'jsonnet/mixin.libsonnet') + { _config+:: { exporterSelector: 'job="mesh-exporter"' } }
 {
   _config+:: {
     // Selects the series Prometheus scraped from the meshlens exporters (every meshlens series,
@@ -7,6 +7,16 @@
     exporterSelector: 'job="meshlens-exporter"',
     // The job label of the exporters, for `up`.
     exporterJobSelector: self.exporterSelector,
+
+    // One Prometheus (or Thanos/Mimir) over several clusters: every rule and alert keeps
+    // clusterLabel, and every dashboard gets a cluster variable that all its queries select by.
+    showMultiCluster: false,
+    clusterLabel: 'cluster',
+
+    // Alert severities, the ecosystem's (kube-prometheus' Alertmanager routes these): a page is
+    // urgent and wakes someone, a ticket is handled in working hours.
+    pageSeverity: 'critical',
+    ticketSeverity: 'warning',
 
     // Recording rules.
     ruleInterval: '30s',
@@ -38,17 +48,22 @@
     // objective, and for each of these periods (name -> length used to derive burn-rate factors).
     sloPeriods: { '7d': '7d', '28d': '28d', '30d': '30d' },
     // The SRE Workbook's multi-window, multi-burn-rate alerts: an alert fires when both windows
-    // burn faster than budgetFraction * period / long (14.4x, 6x, 3x, 1x for 30 days).
+    // burn faster than budgetFraction * period / long (14.4x, 6x, 3x, 1x for 30 days). `kind`
+    // picks the severity (pageSeverity or ticketSeverity).
     sloBurnWindows: [
-      { severity: 'page', long: '1h', short: '5m', budgetFraction: 0.02, 'for': '2m' },
-      { severity: 'page', long: '6h', short: '30m', budgetFraction: 0.05, 'for': '15m' },
-      { severity: 'ticket', long: '1d', short: '2h', budgetFraction: 0.10, 'for': '1h' },
-      { severity: 'ticket', long: '3d', short: '6h', budgetFraction: 0.10, 'for': '3h' },
+      { kind: 'page', long: '1h', short: '5m', budgetFraction: 0.02, 'for': '2m' },
+      { kind: 'page', long: '6h', short: '30m', budgetFraction: 0.05, 'for': '15m' },
+      { kind: 'ticket', long: '1d', short: '2h', budgetFraction: 0.10, 'for': '1h' },
+      { kind: 'ticket', long: '3d', short: '6h', budgetFraction: 0.10, 'for': '3h' },
     ],
     // Ticket alerts never fire below 1x: a slower burn leaves budget at the end of the period.
     sloMinTicketFactor: 1,
     // The SLI over the whole period is summed from this window's recorded counts.
     sloBaseWindow: '5m',
+    // Windows at least this long (the ticket alerts' 1d and 3d, and the periods) are summed from
+    // the base window's recordings, one sample per base window (a subquery), never read from the
+    // raw series: their cost no longer grows with the window.
+    sloChainFrom: '1d',
     // Record each caller's share of a workload's failures (the "worst callers" panel).
     sloPerCaller: true,
 
@@ -67,6 +82,13 @@
     datasourceUid: 'prometheus',
     prometheusUrl: 'http://meshlens-prometheus.meshlens.svc:9090',
     dashboardsPath: '/var/lib/meshlens/dashboards',
+    // Exemplars: latency panels ask Prometheus for exemplars, and the Prometheus datasource links
+    // an exemplar's trace id label to a trace: set tracingDatasourceUid to a Tempo or Jaeger
+    // datasource's uid (an internal link), or tracingUrl to a URL template (e.g.
+    // 'https://jaeger.example/trace/${__value.raw}'); with neither, exemplars show without a link.
+    exemplarTraceIdLabel: 'trace_id',
+    tracingDatasourceUid: '',
+    tracingUrl: '',
 
     // Alertmanager example.
     pageWebhookUrl: 'http://pager.example.invalid/meshlens',

@@ -4,13 +4,13 @@ local p = import '../lib/promql.libsonnet';
 
 {
   local c = $._config,
-  local W = p.by(p.workload),
+  local W = p.by(p.workload(c)),
 
   // budgetFraction of a period's budget spent within `long`: the burn-rate factor.
   burnFactor(window, period)::
     local f = window.budgetFraction * p.seconds(c.sloPeriods[period]) / p.seconds(window.long);
     local rounded = std.floor(f * 1000 + 0.5) / 1000;
-    if window.severity == 'ticket' then std.max(rounded, c.sloMinTicketFactor) else rounded,
+    if window.kind == 'ticket' then std.max(rounded, c.sloMinTicketFactor) else rounded,
 
   local names = { availability: 'MeshlensAvailabilityBudgetBurn', latency: 'MeshlensLatencyBudgetBurn' },
 
@@ -38,7 +38,7 @@ local p = import '../lib/promql.libsonnet';
       ]),
     },
     'for': window['for'],
-    labels: { severity: window.severity, sli: sli, long: window.long, short: window.short },
+    labels: { severity: if window.kind == 'page' then c.pageSeverity else c.ticketSeverity, sli: sli, long: window.long, short: window.short },
     annotations: {
       summary: 'A workload spends its %s error budget too fast.' % sli,
       description: ('{{ $labels.workload_kind }}/{{ $labels.workload }} in namespace {{ $labels.namespace }} burns its %s error budget '

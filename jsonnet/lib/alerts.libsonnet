@@ -9,7 +9,11 @@
           annotations+: {
             runbook_url: '%s#%s' % [c.runbookUrlBase, std.asciiLower(r.alert)],
             dashboard_url: '%s/d/%s%s/%s%s%s' % [
-              c.grafanaUrl, c.dashboardUidPrefix, r.dashboard, c.dashboardUidPrefix, r.dashboard,
+              c.grafanaUrl,
+              c.dashboardUidPrefix,
+              r.dashboard,
+              c.dashboardUidPrefix,
+              r.dashboard,
               if std.member(['workload', 'slo'], r.dashboard) then '?var-namespace={{ $labels.namespace }}&var-workload={{ $labels.workload }}'
               else if r.dashboard == 'pod' then '?var-namespace={{ $labels.namespace }}&var-workload={{ $labels.workload }}&var-pod={{ $labels.pod }}'
               else '',

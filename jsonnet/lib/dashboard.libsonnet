@@ -30,27 +30,30 @@
     h:: h,
   },
 
-  timeseries(title, description, targets, unit='short', w=12, h=8, min=null, max=null, stack=false):: panel('timeseries', title, description, targets, w, h) {
-    fieldConfig: {
-      defaults: {
-        unit: unit,
-        color: { mode: 'palette-classic' },
-        custom: {
-          drawStyle: 'line',
-          lineWidth: 1,
-          fillOpacity: if stack then 30 else 10,
-          showPoints: 'never',
-          spanNulls: false,
-          stacking: { mode: if stack then 'normal' else 'none', group: 'A' },
-        },
-      } + (if min != null then { min: min } else {}) + (if max != null then { max: max } else {}),
-      overrides: [],
+  // Latency panels (unit 's') also ask for exemplars: a trace id the proxy saw on a request in
+  // that bucket, linked to the trace by the datasource (_config.tracingDatasourceUid/tracingUrl).
+  timeseries(title, description, targets, unit='short', w=12, h=8, min=null, max=null, stack=false)::
+    panel('timeseries', title, description, [t { exemplar: unit == 's' } for t in targets], w, h) {
+      fieldConfig: {
+        defaults: {
+          unit: unit,
+          color: { mode: 'palette-classic' },
+          custom: {
+            drawStyle: 'line',
+            lineWidth: 1,
+            fillOpacity: if stack then 30 else 10,
+            showPoints: 'never',
+            spanNulls: false,
+            stacking: { mode: if stack then 'normal' else 'none', group: 'A' },
+          },
+        } + (if min != null then { min: min } else {}) + (if max != null then { max: max } else {}),
+        overrides: [],
+      },
+      options: {
+        legend: { showLegend: true, displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] },
+        tooltip: { mode: 'multi', sort: 'desc' },
+      },
     },
-    options: {
-      legend: { showLegend: true, displayMode: 'table', placement: 'bottom', calcs: ['lastNotNull', 'max'] },
-      tooltip: { mode: 'multi', sort: 'desc' },
-    },
-  },
 
   // Thresholds: [[value or null, colour], ...] ascending.
   thresholds(steps):: { mode: 'absolute', steps: [{ value: s[0], color: s[1] } for s in steps] },
@@ -67,6 +70,9 @@
     },
     options: {
       reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+      wideLayout: true,
+      showPercentChange: false,
+      percentChangeColorMode: 'standard',
       colorMode: 'value',
       graphMode: 'area',
       textMode: 'auto',
@@ -94,14 +100,19 @@
 
   // A table of instant queries joined on their labels (like Linkerd's workload tables); only
   // the listed columns are shown, in order.
-  table(title, description, targets, columns, w=24, h=8, sortBy=null):: panel('table', title, description,
-                                                                             [t { instant: true, range: false, format: 'table' } for t in targets], w, h) {
+  table(title, description, targets, columns, w=24, h=8, sortBy=null):: panel('table',
+                                                                              title,
+                                                                              description,
+                                                                              [t { instant: true, range: false, format: 'table' } for t in targets],
+                                                                              w,
+                                                                              h) {
     fieldConfig: {
-      defaults: { custom: { align: 'auto', cellOptions: { type: 'auto' }, filterable: false } },
+      defaults: { custom: { align: 'auto', cellOptions: { type: 'auto' }, filterable: false, inspect: false } },
       overrides: [c.override for c in columns],
     },
     options: {
       showHeader: true,
+      frameIndex: 0,
       cellHeight: 'sm',
       footer: { show: false, reducer: ['sum'], fields: '' },
     } + (if sortBy != null then { sortBy: [{ displayName: sortBy, desc: false }] } else {}),
@@ -160,7 +171,8 @@
     label: 'Data source',
     type: 'datasource',
     query: 'prometheus',
-    current: {},
+    // nothing chosen: Grafana picks the first value it lists
+    current: { selected: false, text: '', value: '' },
     hide: 0,
     refresh: 1,
     regex: '',
@@ -176,7 +188,8 @@
     datasource: ds,
     query: query,
     definition: query,
-    current: {},
+    // nothing chosen: Grafana picks the first value it lists
+    current: { selected: false, text: '', value: '' },
     hide: hide,
     refresh: 2,
     regex: '',
@@ -186,11 +199,17 @@
     options: [],
   } + (if includeAll then { allValue: '.+' } else {}),
 
+  // Only with _config.showMultiCluster: then every other variable and query selects by it.
+  clusterVariable(c):: $.queryVariable('cluster', 'Cluster', 'label_values(meshlens_workload_pods{%s}, %s)' % [c.exporterSelector, c.clusterLabel]),
+
   // A link to another meshlens dashboard that keeps the time range and the given variables.
   link(c, key, title, vars={}):: {
     title: title,
-    url: '/d/%s%s/%s?${__url_time_range}&${datasource:queryparam}%s' % [
-      c.dashboardUidPrefix, key, c.dashboardUidPrefix + key,
+    url: '/d/%s%s/%s?${__url_time_range}&${datasource:queryparam}%s%s' % [
+      c.dashboardUidPrefix,
+      key,
+      c.dashboardUidPrefix + key,
+      if c.showMultiCluster then '&${cluster:queryparam}' else '',
       std.join('', ['&var-%s=%s' % [k, vars[k]] for k in std.objectFields(vars)]),
     ],
   },
@@ -218,9 +237,14 @@
       includeVars: true,
       keepTime: true,
       icon: 'external link',
+      tooltip: '',
       targetBlank: false,
     }],
-    templating: { list: [$.datasourceVariable(c)] + variables },
+    templating: {
+      list: [$.datasourceVariable(c)]
+            + (if c.showMultiCluster then [$.clusterVariable(c)] else [])
+            + variables,
+    },
     panels: layout(panels),
   },
 }

@@ -10,17 +10,19 @@
   // "namespace, workload_kind, workload" from ['namespace', ...].
   by(labels):: std.join(', ', labels),
 
-  // The identity of a workload, the level of most rules.
-  workload:: ['namespace', 'workload_kind', 'workload'],
+  // The identity of a workload, the level of most rules (with the cluster label first when the
+  // config spans clusters).
+  workload(c):: $.cluster(c) + ['namespace', 'workload_kind', 'workload'],
   // Both ends of an edge.
-  edge:: ['src_namespace', 'src_kind', 'src_workload', 'dst_namespace', 'dst_kind', 'dst_workload'],
+  edge(c):: $.cluster(c) + ['src_namespace', 'src_kind', 'src_workload', 'dst_namespace', 'dst_kind', 'dst_workload'],
+  // [clusterLabel] with _config.showMultiCluster, else [].
+  cluster(c):: if c.showMultiCluster then [c.clusterLabel] else [],
 
   // A selector from non-empty matcher strings.
   sel(matchers):: std.join(', ', std.filter(function(m) m != '', matchers)),
 
-  // Latency histograms exist as native histograms (Prometheus with
-  // --enable-feature=native-histograms scrapes the protobuf format and then stores only those)
-  // or as classic _bucket series (text format). Every query over them asks for both: exactly one
+  // Latency histograms exist as native histograms (Prometheus 3 with scrape_native_histograms
+  // scrapes the protobuf format and then stores only those) or as classic _bucket series. Every query over them asks for both: exactly one
   // side has data, so the union is the answer in either setup.
   //   metric: the histogram's name; for recorded ones, the name of the native rule, whose classic
   //   twin is named with `_bucket` inserted before the first ':' after the level.

@@ -8,10 +8,21 @@ local p = import '../lib/promql.libsonnet';
 
 {
   local c = $._config,
-  local W = p.by(p.workload),
+  local W = p.by(p.workload(c)),
   local inbound = p.sel([c.exporterSelector, 'direction="inbound"']),
   local objective(sli, extra='') =
-    'max by (%s, period, le) (meshlens_slo_objective{%s})' % [W, p.sel([c.exporterSelector, 'sli="%s"' % sli, extra])],
+    'max by (%s, period) (meshlens_slo_objective{%s})' % [W, p.sel([c.exporterSelector, 'sli="%s"' % sli, extra])],
+  local bound = 'max by (%s) (meshlens_slo_latency_bound_seconds{%s})' % [W, c.exporterSelector],
+  local base = c.sloBaseWindow,
+  // A window at least sloChainFrom long is summed from the base window's recordings, one sample
+  // per base window (a subquery), so its cost does not grow with its length.
+  local chained(w) = w != base && p.seconds(w) >= p.seconds(c.sloChainFrom),
+  // The sum of a base-window recording over w: disjoint base windows, one sample each (a count).
+  local sumOver(record, w) = 'sum_over_time(%s%s[%s:%s])' % [record, base, w, base],
+  // The same sum over every recorded sample: each request counted once per rule evaluation in
+  // its base window, the same factor for every count, so only for ratios (cheaper than the
+  // subquery over a whole SLO period).
+  local ratioSum(record, w) = 'sum_over_time(%s%s[%s])' % [record, base, w],
 
   // Every window a rule or an alert needs, shortest first.
   sloWindows::
@@ -20,7 +31,13 @@ local p = import '../lib/promql.libsonnet';
     local keyed = std.set(['%012d %s' % [p.seconds(w), w] for w in all]);
     [std.split(k, ' ')[1] for k in keyed],
 
-  local countRules(w) = [
+  local countRules(w) = if chained(w) then [
+    {
+      record: 'workload_slo:meshlens_%s:increase%s' % [n, w],
+      expr: sumOver('workload_slo:meshlens_%s:increase' % n, w),
+    }
+    for n in ['requests', 'availability_errors']
+  ] else [
     {
       record: 'workload_slo:meshlens_requests:increase' + w,
       expr: 'sum by (%s) (increase(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
@@ -36,42 +53,39 @@ local p = import '../lib/promql.libsonnet';
     },
   ],
 
-  // Latency SLI counts over the base window, as plain numbers (Prometheus 2.42 rejects some
-  // float native histograms computed by rules, so none is recorded): responses at or under the
-  // objective's bound, and all responses. Classic buckets give the bound's bucket directly;
-  // native histograms need one branch per possible bound (PromQL cannot read a number from a
-  // label) and histogram_fraction, which interpolates inside a native bucket.
+  // Latency SLI counts over the base window, as plain numbers: responses at or under the
+  // workload's bound (meshlens_slo_latency_bound_seconds, a bucket bound), and all responses.
+  // PromQL cannot read a bucket bound from a number, so there is one branch per possible bound,
+  // each kept only for the workloads whose bound it is: the classic bucket of that bound (its
+  // `le` as Prometheus 3 normalises it, "1" stored as "1.0"), or the native histogram's
+  // fraction at or under it. Native first: Prometheus 3 stores a histogram without observations
+  // as classic buckets even when it scrapes native histograms, and such an all-zero classic side
+  // must not hide the workload's native one.
+  local leMatcher(b) = if std.length(std.findSubstr('.', b)) == 0 then 'le=~"%s|%s\\\\.0"' % [b, b] else 'le="%s"' % b,
   local latencyRules = [
     {
-      record: 'workload_slo:meshlens_latency_good:increase' + c.sloBaseWindow,
-      local hist = 'sum by (%s) (increase(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, c.sloBaseWindow],
-      expr: |||
-        (
-          sum by (%(W)s, le) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le!="+Inf"}[%(w)s]))
-          or
-        %(native)s)
-        and on (%(W)s, le)
-        %(objective)s
-      ||| % {
-        W: W,
-        sel: inbound,
-        w: c.sloBaseWindow,
-        objective: objective('latency'),
-        native: std.join('  or
-', [
-          '  label_replace(histogram_count(%(h)s) * histogram_fraction(0, %(b)s, %(h)s), "le", "%(b)s", "", "")
-' % { h: hist, b: b }
-          for b in c.latencyBuckets
-        ]),
-      },
+      record: 'workload_slo:meshlens_latency_good:increase' + base,
+      local hist = 'sum by (%s) (increase(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, base],
+      expr: std.join('or\n', [
+        |||
+          (
+            histogram_count(%(h)s) * histogram_fraction(0, %(b)s, %(h)s)
+            or
+            sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, %(le)s}[%(w)s]))
+          )
+          and on (%(W)s)
+          (%(bound)s == %(b)s)
+        ||| % { W: W, sel: inbound, w: base, le: leMatcher(b), h: hist, b: b, bound: bound }
+        for b in c.latencyBuckets
+      ]),
     },
     {
-      record: 'workload_slo:meshlens_latency_total:increase' + c.sloBaseWindow,
+      record: 'workload_slo:meshlens_latency_total:increase' + base,
       expr: |||
-        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
-        or
         histogram_count(sum by (%(W)s) (increase(meshlens_response_latency_seconds{%(sel)s}[%(w)s])))
-      ||| % { W: W, sel: inbound, w: c.sloBaseWindow },
+        or
+        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
+      ||| % { W: W, sel: inbound, w: base },
     },
   ],
 
@@ -87,28 +101,28 @@ local p = import '../lib/promql.libsonnet';
     {
       // latency counts exist for the base window only (see latencyRules); longer windows sum them
       record: 'workload_slo:meshlens_latency_error_ratio:ratio' + w,
-      expr: if w == c.sloBaseWindow then |||
+      expr: if w == base then |||
         1 - (
-          sum by (%(W)s) (workload_slo:meshlens_latency_good:increase%(w)s)
+          workload_slo:meshlens_latency_good:increase%(w)s
           / on (%(W)s)
           workload_slo:meshlens_latency_total:increase%(w)s
         )
       ||| % { w: w, W: W } else |||
         1 - (
-          sum by (%(W)s) (sum_over_time(workload_slo:meshlens_latency_good:increase%(base)s[%(w)s]))
+          %(good)s
           / on (%(W)s)
-          sum by (%(W)s) (sum_over_time(workload_slo:meshlens_latency_total:increase%(base)s[%(w)s]))
+          %(total)s
         )
-      ||| % { w: w, W: W, base: c.sloBaseWindow },
+      ||| % { W: W, good: ratioSum('workload_slo:meshlens_latency_good:increase', w), total: ratioSum('workload_slo:meshlens_latency_total:increase', w) },
     },
   ] + [
     {
       // how many times faster than "exactly the budget over the period" errors happen; carries
-      // the objective's period and le
+      // the objective's period
       record: 'workload_slo:meshlens_%s_burn_rate:ratio%s' % [sli, w],
       expr: |||
         workload_slo:meshlens_%(sli)s_error_ratio:ratio%(w)s
-        / on (%(W)s) group_left (period, le)
+        / on (%(W)s) group_left (period)
         (1 - %(objective)s)
       ||| % { sli: sli, w: w, W: W, objective: objective(sli) },
     }
@@ -119,21 +133,20 @@ local p = import '../lib/promql.libsonnet';
   local periodRules(sli) = [
     {
       record: 'workload_slo:meshlens_%s_error_ratio:ratio_period' % sli,
-      local counts = if sli == 'availability' then {
-        bad: 'sum by (%s) (sum_over_time(workload_slo:meshlens_availability_errors:increase%s[%s]))',
-        all: 'sum by (%s) (sum_over_time(workload_slo:meshlens_requests:increase%s[%s]))',
-      } else {
-        good: 'sum by (%s) (sum_over_time(workload_slo:meshlens_latency_good:increase%s[%s]))',
-        all: 'sum by (%s) (sum_over_time(workload_slo:meshlens_latency_total:increase%s[%s]))',
-      },
-      local ratio(len) = if sli == 'availability'
-        then '%s\n  / on (%s)\n  %s' % [counts.bad % [W, c.sloBaseWindow, len], W, counts.all % [W, c.sloBaseWindow, len]]
-        else '1 - %s\n  / on (%s)\n  %s' % [counts.good % [W, c.sloBaseWindow, len], W, counts.all % [W, c.sloBaseWindow, len]],
+      local counts = if sli == 'availability'
+      then { part: 'workload_slo:meshlens_availability_errors:increase', all: 'workload_slo:meshlens_requests:increase' }
+      else { part: 'workload_slo:meshlens_latency_good:increase', all: 'workload_slo:meshlens_latency_total:increase' },
+      local ratio(len) = '%s%s\n  / on (%s)\n  %s' % [
+        if sli == 'availability' then '' else '1 - ',
+        ratioSum(counts.part, len),
+        W,
+        ratioSum(counts.all, len),
+      ],
       expr: std.join('or\n', [
         |||
           (
             %(ratio)s
-          ) * on (%(W)s) group_left (period, le) (0 * %(objective)s + 1)
+          ) * on (%(W)s) group_left (period) (0 * %(objective)s + 1)
         ||| % { ratio: ratio(c.sloPeriods[period]), W: W, objective: objective(sli, 'period="%s"' % period) }
         for period in std.objectFields(c.sloPeriods)
       ]),
@@ -142,7 +155,7 @@ local p = import '../lib/promql.libsonnet';
       record: 'workload_slo:meshlens_%s_error_budget_remaining:ratio' % sli,
       expr: |||
         1 - workload_slo:meshlens_%(sli)s_error_ratio:ratio_period
-        / on (%(W)s, period, le)
+        / on (%(W)s, period)
         (1 - %(objective)s)
       ||| % { sli: sli, W: W, objective: objective(sli) },
     },
@@ -150,14 +163,14 @@ local p = import '../lib/promql.libsonnet';
       record: 'workload_slo:meshlens_%s_objective:ratio' % sli,
       expr: objective(sli),
     },
-  ],
+  ] + (if sli == 'latency' then [{ record: 'workload_slo:meshlens_latency_bound_seconds:max', expr: bound }] else []),
 
   local callerRules = if !c.sloPerCaller then [] else [
     {
       // each caller's failures, for "which caller burns the budget"
       record: 'workload_caller_slo:meshlens_availability_errors:increase' + c.sloBaseWindow,
       expr: 'sum by (%s, src_namespace, src_kind, src_workload) (increase(meshlens_responses_total{%s, classification="failure"}[%s]))'
-            % [W, inbound, c.sloBaseWindow],
+            % [W, inbound, base],
     },
   ],
 

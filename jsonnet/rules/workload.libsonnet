@@ -7,7 +7,7 @@ local p = import '../lib/promql.libsonnet';
   prometheusRules+:: {
     local c = $._config,
     local inbound = p.sel([c.exporterSelector, 'direction="inbound"']),
-    local W = p.by(p.workload),
+    local W = p.by(p.workload(c)),
 
     local workloadRules(w) = [
       {
@@ -24,13 +24,13 @@ local p = import '../lib/promql.libsonnet';
         // histograms that rules compute (bucket and count sums differ in the last bit), so no
         // rule here records a histogram.
         record: 'workload:meshlens_response_latency_seconds:quantile_rate' + w,
-        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, p.workload, w),
+        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, p.workload(c), w),
         labels: { quantile: std.toString(q) },
       }
       for q in c.recordedQuantiles
     ],
 
-    local E = p.by(['direction'] + p.edge),
+    local E = p.by(['direction'] + p.edge(c)),
     local sel = c.exporterSelector,
     local d = c.dashboardWindow,
     local edgeRules = [
@@ -43,7 +43,7 @@ local p = import '../lib/promql.libsonnet';
     local meshRules = [
       {
         record: 'mesh:meshlens_response_latency_seconds:quantile_rate' + d,
-        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, [], d),
+        expr: p.quantile(q, 'meshlens_response_latency_seconds', inbound, p.cluster(c), d),
         labels: { quantile: std.toString(q) },
       }
       for q in c.recordedQuantiles

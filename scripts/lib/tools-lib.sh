@@ -7,6 +7,8 @@ tools_say() { printf '[tools %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # The Go toolchain on this machine, never a downloaded one; module downloads go to the usual cache.
 export GOTOOLCHAIN=local
+# A module that ships a go.work (Prometheus does) is built as its own main module, with its go.mod.
+export GOWORK=off
 export GOFLAGS="${GOFLAGS:-} -mod=mod"
 export CGO_ENABLED=0
 

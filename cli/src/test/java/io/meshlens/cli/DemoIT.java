@@ -195,7 +195,7 @@ class DemoIT {
     @Order(8)
     void statFromPrometheusAgreesWithTheLiveWindow() {
         URI prom = demo.prometheusUrl().orElseThrow(() -> new AssertionError(
-                "no Prometheus: scripts/setup.sh installs Debian's prometheus package"));
+                "no Prometheus: scripts/setup.sh builds the pinned Prometheus 3 into .tools/bin"));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             Result r = cli("stat", "deploy", "-n", "emojivoto", "-t", "30s", "-o", "json", "--prometheus", prom.toString());
             assertThat(r.exit()).as(r.err()).isZero();

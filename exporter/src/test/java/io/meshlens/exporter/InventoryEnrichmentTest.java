@@ -158,16 +158,17 @@ class InventoryEnrichmentTest {
         assertThat(m.sum("meshlens_workload_pods", Map.of("workload", "vote-bot", "meshed", "true"))).isEqualTo(2);
         assertThat(m.sum("meshlens_workload_pods", Map.of("workload_kind", "statefulset", "workload", "legacy",
                 "meshed", "false"))).isEqualTo(1);
-        // annotated: 99.5% over 7d, latency 300ms snaps down to the 0.25 bucket
-        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "availability", "period", "7d", "le", "")))
+        // annotated: 99.5% over 7d, latency 300ms snaps down to the 0.25 bucket (a value, not an le label)
+        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "availability", "period", "7d")))
                 .isEqualTo(0.995);
-        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "latency", "period", "7d", "le", "0.25")))
-                .isEqualTo(0.99);
+        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "latency", "period", "7d"))).isEqualTo(0.99);
+        assertThat(m.sum("meshlens_slo_latency_bound_seconds", Map.of("workload", "web", "period", "7d"))).isEqualTo(0.25);
+        assertThat(m.named("meshlens_slo_objective")).allSatisfy(s -> assertThat(s.labels()).doesNotContainKey("le"));
         // defaults for a workload without annotations
         assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "vote-bot", "sli", "availability", "period", "30d")))
                 .isEqualTo(0.999);
-        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "vote-bot", "sli", "latency", "le", "0.5")))
-                .isEqualTo(0.99);
+        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "vote-bot", "sli", "latency"))).isEqualTo(0.99);
+        assertThat(m.sum("meshlens_slo_latency_bound_seconds", Map.of("workload", "vote-bot"))).isEqualTo(0.5);
         assertThat(m.sum("meshlens_exporter_series", Map.of("stage", "in"))).isGreaterThan(0);
         // (a cold first scrape may time out on a loaded machine; nothing else may fail)
         assertThat(m.sum("meshlens_exporter_scrape_errors_total", s -> !"timeout".equals(s.labels().get("reason"))))

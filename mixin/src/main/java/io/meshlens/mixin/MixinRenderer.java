@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 
 /**
- * Renders the monitoring mixin ({@code jsonnet/render.jsonnet}, which names every output file)
+ * Renders the monitoring mixin ({@code jsonnet/render/render.jsonnet}, which names every output file)
  * into Grafana dashboards and provisioning, Prometheus rules, the Alertmanager example and the
  * kustomize config maps. {@code .json} files are written as indented JSON, {@code .yaml}/{@code .yml}
  * files as block YAML with a "generated" header.
@@ -45,7 +45,7 @@ public final class MixinRenderer {
         Path jsonnet = root.resolve("jsonnet");
         JsonNode outputs;
         try {
-            outputs = JSON.readTree(JsonnetEvaluator.evaluate(jsonnet.resolve("render.jsonnet"), jsonnet));
+            outputs = JSON.readTree(JsonnetEvaluator.evaluate(jsonnet.resolve("render/render.jsonnet"), jsonnet));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("render.jsonnet did not produce JSON", e);
         }

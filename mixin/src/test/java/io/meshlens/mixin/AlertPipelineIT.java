@@ -44,7 +44,7 @@ class AlertPipelineIT {
     static void start() throws Exception {
         webhook = new Webhook("127.0.2.200");
         renderCompressed();
-        alertmanager = PrometheusProcess.start("prometheus-alertmanager", "127.0.2.102", dir, List.of(
+        alertmanager = PrometheusProcess.start("alertmanager", "127.0.2.102", dir, List.of(
                 "--config.file=" + dir.resolve("alertmanager.yml"), "--storage.path=" + dir.resolve("am"),
                 "--cluster.listen-address="));
         mesh = Mesh.start(dir);
@@ -67,12 +67,12 @@ class AlertPipelineIT {
     private static void renderCompressed() throws Exception {
         Path entry = dir.resolve("compressed.jsonnet");
         Files.writeString(entry, """
-                (import 'render.libsonnet')((import 'mixin.libsonnet') + { _config+:: {
+                (import 'render/render.libsonnet')((import 'mixin.libsonnet') + { _config+:: {
                   ruleInterval: '1s',
                   sloPeriods: { '7d': '7d', '28d': '28d', '30d': '4h' },
                   sloBurnWindows: [
-                    { severity: 'page', long: '20s', short: '5s', budgetFraction: 0.02, 'for': '0s' },
-                    { severity: 'ticket', long: '40s', short: '10s', budgetFraction: 0.10, 'for': '0s' },
+                    { kind: 'page', long: '20s', short: '5s', budgetFraction: 0.02, 'for': '0s' },
+                    { kind: 'ticket', long: '40s', short: '10s', budgetFraction: 0.10, 'for': '0s' },
                   ],
                   sloBaseWindow: '5s',
                   alertmanagerGroupWait: '1s',
@@ -124,7 +124,7 @@ class AlertPipelineIT {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> pageAlert("firing").isPresent());
         System.out.printf("page reached the webhook %.1f s after web started failing%n", (System.nanoTime() - failedAt) / 1e9);
         JsonNode page = pageAlert("firing").orElseThrow();
-        assertThat(JSON.convertValue(page.path("labels"), java.util.Map.class)).containsEntry("severity", "page")
+        assertThat(JSON.convertValue(page.path("labels"), java.util.Map.class)).containsEntry("severity", "critical")
                 .containsEntry("sli", "availability").containsEntry("long", "20s").containsEntry("short", "5s")
                 .containsEntry("namespace", Mesh.NAMESPACE).containsEntry("workload_kind", "deployment")
                 .containsEntry("workload", "web").containsEntry("period", "30d");
@@ -138,14 +138,14 @@ class AlertPipelineIT {
             boolean inhibitedTicket = false;
             for (JsonNode a : alerts) {
                 if (a.path("labels").path("alertname").asText().equals("MeshlensAvailabilityBudgetBurn")
-                    && a.path("labels").path("severity").asText().equals("ticket")) {
+                    && a.path("labels").path("severity").asText().equals("warning")) {
                     inhibitedTicket = a.path("status").path("state").asText().equals("suppressed")
                                       && a.path("status").path("inhibitedBy").size() > 0;
                 }
             }
             assertThat(inhibitedTicket).as(alerts.toString()).isTrue();
         });
-        assertThat(webhook.ticket.toString()).doesNotContain("\"severity\":\"ticket\",\"short\":\"10s\"");
+        assertThat(webhook.ticket.toString()).doesNotContain("\"severity\":\"warning\",\"short\":\"10s\"");
 
         failing = false;
         long recoveredAt = System.nanoTime();

@@ -42,7 +42,7 @@ class GrafanaProvisioningIT {
 
     @Container
     @SuppressWarnings("resource")
-    static final GenericContainer<?> GRAFANA = new GenericContainer<>("grafana/grafana:11.3.0")
+    static final GenericContainer<?> GRAFANA = new GenericContainer<>("grafana/grafana:12.3.0")
             .withExposedPorts(3000)
             .withCopyFileToContainer(MountableFile.forHostPath(ROOT.resolve("grafana/provisioning/datasources/meshlens.yaml")),
                     "/etc/grafana/provisioning/datasources/meshlens.yaml")

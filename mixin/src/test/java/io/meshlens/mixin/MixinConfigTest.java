@@ -27,7 +27,7 @@ class MixinConfigTest {
 
     private JsonNode render(String overrides) throws Exception {
         Path entry = dir.resolve("custom.jsonnet");
-        Files.writeString(entry, "(import 'render.libsonnet')((import 'mixin.libsonnet') + { _config+:: " + overrides + " })");
+        Files.writeString(entry, "(import 'render/render.libsonnet')((import 'mixin.libsonnet') + { _config+:: " + overrides + " })");
         return JSON.readTree(JsonnetEvaluator.evaluate(entry, Repo.root().resolve("jsonnet")));
     }
 
@@ -84,5 +84,133 @@ class MixinConfigTest {
         assertThat(page).isNotNull();
         // 2% of the budget in 1h: 14.4x for 30 days, 13.44x for 28, 3.36x for 7
         assertThat(page).contains("period=\"30d\"} > 14.4").contains("period=\"28d\"} > 13.44").contains("period=\"7d\"} > 3.36");
+    }
+
+    private static List<JsonNode> rules(JsonNode out) {
+        List<JsonNode> all = new ArrayList<>();
+        for (String f : List.of("alerts/meshlens-rules.yaml", "alerts/meshlens-alerts.yaml")) {
+            out.path(f).path("groups").forEach(g -> g.path("rules").forEach(all::add));
+        }
+        return all;
+    }
+
+    @Test
+    void multiClusterKeepsTheClusterLabelInEveryRuleAndSelectsItOnEveryDashboard() throws Exception {
+        JsonNode out = render("{ showMultiCluster: true, clusterLabel: 'k8s_cluster' }");
+        // every aggregation of every rule and alert keeps the cluster label
+        List<String> byClauses = new ArrayList<>();
+        for (JsonNode r : rules(out)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bby \\(([^)]*)\\)").matcher(r.path("expr").asText());
+            while (m.find()) {
+                byClauses.add(r.path("record").asText(r.path("alert").asText()) + ": " + m.group(1));
+            }
+        }
+        assertThat(byClauses).hasSizeGreaterThan(50).allMatch(b -> b.contains("k8s_cluster"));
+        // every dashboard has the cluster variable, and every selector of every target and
+        // variable query (but the cluster variable's own) picks the chosen cluster
+        java.util.regex.Pattern selector = java.util.regex.Pattern.compile("[a-z_:]+\\{([^}]*)\\}");
+        List<String> unscoped = new ArrayList<>();
+        int selectors = 0;
+        for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = out.fields(); it.hasNext();) {
+            java.util.Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getKey().startsWith("grafana/dashboards/")) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            e.getValue().path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+            assertThat(names).as(e.getKey()).startsWith("datasource", "cluster");
+            List<String> queries = new ArrayList<>();
+            e.getValue().findValues("expr").forEach(x -> queries.add(x.asText()));
+            e.getValue().path("templating").path("list").forEach(v -> {
+                if (!v.path("name").asText().equals("cluster") && v.path("type").asText().equals("query")) {
+                    queries.add(v.path("query").asText());
+                }
+            });
+            for (String q : queries) {
+                java.util.regex.Matcher m = selector.matcher(q);
+                while (m.find()) {
+                    selectors++;
+                    if (!m.group(1).contains("k8s_cluster=\"$cluster\"")) {
+                        unscoped.add(e.getKey() + ": " + m.group());
+                    }
+                }
+            }
+        }
+        assertThat(selectors).isGreaterThan(200);
+        assertThat(unscoped).isEmpty();
+        // off (the default): no cluster anywhere
+        assertThat(exprs(render("{}"))).noneMatch(x -> x.contains("cluster"));
+    }
+
+    @Test
+    void severitiesComeFromTheConfigAndTheAlertmanagerExampleRoutesThem() throws Exception {
+        JsonNode defaults = render("{}");
+        java.util.Set<String> severities = new java.util.TreeSet<>();
+        rules(defaults).forEach(r -> {
+            if (r.has("alert")) {
+                severities.add(r.path("labels").path("severity").asText());
+            }
+        });
+        assertThat(severities).containsExactly("critical", "warning");
+        JsonNode custom = render("{ pageSeverity: 'P1', ticketSeverity: 'P3' }");
+        java.util.Set<String> customSeverities = new java.util.TreeSet<>();
+        rules(custom).forEach(r -> {
+            if (r.has("alert")) {
+                customSeverities.add(r.path("labels").path("severity").asText());
+            }
+        });
+        assertThat(customSeverities).containsExactly("P1", "P3");
+        assertThat(custom.path("alerts/alertmanager.yml").toString()).contains("severity=\\\"P1\\\"", "severity=\\\"P3\\\"")
+                .doesNotContain("critical");
+    }
+
+    @Test
+    void latencyPanelsAskForExemplarsAndTheDatasourceLinksThemToTraces() throws Exception {
+        JsonNode out = render("{ tracingDatasourceUid: 'tempo' }");
+        List<String> withExemplars = new ArrayList<>();
+        List<String> latencyWithout = new ArrayList<>();
+        out.fields().forEachRemaining(e -> {
+            if (e.getKey().startsWith("grafana/dashboards/")) {
+                for (JsonNode p : e.getValue().path("panels")) {
+                    boolean latency = "s".equals(p.path("fieldConfig").path("defaults").path("unit").asText()) && "timeseries".equals(p.path("type").asText());
+                    for (JsonNode t : p.path("targets")) {
+                        if (t.path("exemplar").asBoolean()) {
+                            withExemplars.add(p.path("title").asText());
+                        } else if (latency) {
+                            latencyWithout.add(e.getKey() + " / " + p.path("title").asText());
+                        }
+                    }
+                }
+            }
+        });
+        assertThat(withExemplars).contains("Latency", "p99 latency by route");
+        assertThat(latencyWithout).isEmpty();
+        JsonNode link = out.path("grafana/provisioning/datasources/meshlens.yaml").path("datasources").get(0)
+                .path("jsonData").path("exemplarTraceIdDestinations").get(0);
+        assertThat(link.path("name").asText()).isEqualTo("trace_id");
+        assertThat(link.path("datasourceUid").asText()).isEqualTo("tempo");
+        JsonNode jaeger = render("{ tracingUrl: 'https://jaeger.example/trace/${__value.raw}' }")
+                .path("grafana/provisioning/datasources/meshlens.yaml").path("datasources").get(0).path("jsonData")
+                .path("exemplarTraceIdDestinations").get(0);
+        assertThat(jaeger.path("url").asText()).isEqualTo("https://jaeger.example/trace/${__value.raw}");
+        // without a tracing backend, no link is configured
+        assertThat(render("{}").path("grafana/provisioning/datasources/meshlens.yaml").path("datasources").get(0).path("jsonData")
+                .has("exemplarTraceIdDestinations")).isFalse();
+    }
+
+    @Test
+    void theLongSloWindowsAreChainedFromTheBaseWindowRecordings() throws Exception {
+        JsonNode out = render("{}");
+        java.util.Map<String, String> byRecord = new java.util.HashMap<>();
+        rules(out).forEach(r -> byRecord.put(r.path("record").asText(), r.path("expr").asText()));
+        for (String w : List.of("1d", "3d")) {
+            assertThat(byRecord.get("workload_slo:meshlens_requests:increase" + w))
+                    .isEqualTo("sum_over_time(workload_slo:meshlens_requests:increase5m[" + w + ":5m])");
+            assertThat(byRecord.get("workload_slo:meshlens_availability_errors:increase" + w)).doesNotContain("meshlens_responses_total");
+        }
+        // the short windows still read the raw series
+        assertThat(byRecord.get("workload_slo:meshlens_requests:increase1h")).contains("increase(meshlens_responses_total");
+        // no rule reads a raw series over a day or more
+        assertThat(rules(out)).noneMatch(r -> r.path("expr").asText().matches("(?s).*meshlens_response[a-z_]*\\{[^}]*\\}\\[\\d+d\\].*"));
     }
 }

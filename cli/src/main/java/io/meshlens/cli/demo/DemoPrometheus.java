@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A real Prometheus for the demo (when a {@code prometheus} binary is installed: Debian's
- * package, which scripts/setup.sh installs), scraping the demo's exporter every 5 s and loading
- * the mixin's rendered rules from {@code alerts/}.
+ * A real Prometheus 3 for the demo (the first {@code prometheus} on the PATH: scripts/demo.sh puts
+ * the pinned build of scripts/tools.sh first), scraping the demo's exporter every 5 s, native
+ * histograms over protobuf, and loading the mixin's rendered rules from {@code alerts/}.
  */
 final class DemoPrometheus implements AutoCloseable {
     private final Process process;
@@ -29,8 +29,15 @@ final class DemoPrometheus implements AutoCloseable {
         this.address = address;
     }
 
-    /** The {@code prometheus} binary on the PATH, if any. */
-    static Optional<Path> binary() {
+    /**
+     * The checkout's pinned Prometheus 3 ({@code .tools/bin/prometheus}, scripts/tools.sh), else
+     * the first {@code prometheus} on the PATH, if any. The config below needs 3.9+.
+     */
+    static Optional<Path> binary(Path repo) {
+        Path pinned = repo.resolve(".tools/bin/prometheus");
+        if (Files.isExecutable(pinned)) {
+            return Optional.of(pinned);
+        }
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {
             Path p = Path.of(dir, "prometheus");
@@ -59,7 +66,7 @@ final class DemoPrometheus implements AutoCloseable {
             }
             Path config = workDir.resolve("prometheus.yml");
             Files.writeString(config, String.join("\n",
-                    "global: {scrape_interval: 5s, evaluation_interval: 5s}",
+                    "global: {scrape_interval: 5s, evaluation_interval: 5s, scrape_native_histograms: true}",
                     rules.isEmpty() ? "" : "rule_files:\n" + String.join("\n", rules),
                     "scrape_configs:",
                     "  - job_name: meshlens-exporter",

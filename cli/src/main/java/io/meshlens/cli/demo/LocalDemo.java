@@ -103,7 +103,7 @@ public final class LocalDemo implements AutoCloseable {
         // Traffic first: the live window fills while Prometheus starts, so the first stat comes sooner.
         bot = track(VoteBot.start(new Upstream(botPod.outbound(), "web-svc.emojivoto:8080"), o.rate()));
         if (o.prometheus()) {
-            Optional<Path> bin = DemoPrometheus.binary();
+            Optional<Path> bin = DemoPrometheus.binary(o.repo());
             if (bin.isPresent()) {
                 prometheus = track(DemoPrometheus.start(bin.get(), workDir, new InetSocketAddress(p + "100", PROMETHEUS_PORT),
                         exporter.address(), o.repo()));

@@ -10,6 +10,7 @@ public final class ExporterMetrics {
     public static final String ANNOTATION_ERRORS = "meshlens_exporter_annotation_errors";
     public static final String WORKLOAD_PODS = "meshlens_workload_pods";
     public static final String SLO_OBJECTIVE = "meshlens_slo_objective";
+    public static final String SLO_LATENCY_BOUND = "meshlens_slo_latency_bound_seconds";
 
     private ExporterMetrics() {}
 }

@@ -77,7 +77,7 @@ public final class MetricsOutput {
         }
         merge(byName, targetsUp(cycle));
         merge(byName, workloadPods());
-        merge(byName, objectives());
+        objectives().forEach(s -> merge(byName, s));
         return new MetricSnapshots(byName.values());
     }
 
@@ -115,23 +115,37 @@ public final class MetricsOutput {
                 "Pods of a workload seen by this exporter (DaemonSet mode: on its node), meshed or not."), dps);
     }
 
-    private MetricSnapshot objectives() {
+    /**
+     * The objectives ({@code meshlens_slo_objective}, a ratio) and each latency objective's bound
+     * ({@code meshlens_slo_latency_bound_seconds}): a bound is a value, never an {@code le} label on
+     * a gauge (promtool check metrics rejects that, and Prometheus 3 normalises {@code le} only on
+     * histograms).
+     */
+    private List<MetricSnapshot> objectives() {
         Map<WorkloadRef, Boolean> meshed = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
         for (PodInfo p : localPods()) {
             if (p.meshed()) {
                 meshed.put(cluster.workloadOf(p), Boolean.TRUE);
             }
         }
-        List<GaugeDataPointSnapshot> dps = new ArrayList<>();
+        List<GaugeDataPointSnapshot> ratios = new ArrayList<>();
+        List<GaugeDataPointSnapshot> bounds = new ArrayList<>();
         for (WorkloadRef w : meshed.keySet()) {
             Map<String, String> annotations = cluster.workloadAnnotations(w);
             for (SloObjective o : slo.objectives(annotations, a -> annotationError(w, a, annotations.get(a)))) {
-                dps.add(new GaugeDataPointSnapshot(o.ratio(), Labels.of("namespace", w.namespace(), "workload_kind", w.kind(),
-                        "workload", w.name(), "sli", o.sli(), "period", o.period(), "le", o.le()), null));
+                ratios.add(new GaugeDataPointSnapshot(o.ratio(), Labels.of("namespace", w.namespace(), "workload_kind", w.kind(),
+                        "workload", w.name(), "sli", o.sli(), "period", o.period()), null));
+                if (SloObjective.LATENCY.equals(o.sli())) {
+                    bounds.add(new GaugeDataPointSnapshot(Double.parseDouble(o.le()), Labels.of("namespace", w.namespace(),
+                            "workload_kind", w.kind(), "workload", w.name(), "period", o.period()), null));
+                }
             }
         }
-        return new GaugeSnapshot(new MetricMetadata(ExporterMetrics.SLO_OBJECTIVE,
-                "SLO objective of a workload as a ratio, from its meshlens.io/slo-* annotations or the defaults."), dps);
+        return List.of(new GaugeSnapshot(new MetricMetadata(ExporterMetrics.SLO_OBJECTIVE,
+                "SLO objective of a workload as a ratio, from its meshlens.io/slo-* annotations or the defaults."), ratios),
+                new GaugeSnapshot(new MetricMetadata(ExporterMetrics.SLO_LATENCY_BOUND,
+                        "Latency bound of a workload's latency SLO in seconds: the histogram bucket bound the objective counts under."),
+                        bounds));
     }
 
     private void annotationError(WorkloadRef w, String annotation, String value) {

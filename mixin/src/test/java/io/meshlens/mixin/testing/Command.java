@@ -15,9 +15,9 @@ public record Command(int exitCode, String output) {
         try {
             Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(280, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException(command + " did not finish in 120 s");
+                throw new IllegalStateException(command + " did not finish in 280 s");
             }
             return new Command(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } finally {

@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * A real Prometheus (Debian's package) on a loopback address, with its config and data in a
- * temporary directory, and a small client for its HTTP API.
+ * A real Prometheus 3 or Alertmanager (the pinned builds of scripts/tools.sh, see {@link Tools}) on
+ * a loopback address, with its config and data in a temporary directory, and a small client for its
+ * HTTP API.
  */
 public final class PrometheusProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -35,30 +36,41 @@ public final class PrometheusProcess implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    /** Starts a binary ({@code prometheus} or {@code prometheus-alertmanager}) and waits until /-/ready answers 200. */
+    /** Starts a tool ({@code prometheus} or {@code alertmanager}) and waits until /-/ready answers 200. */
     public static PrometheusProcess start(String binary, String ip, Path dir, List<String> flags) throws IOException {
         int port = freePort(ip);
-        List<String> cmd = new ArrayList<>(List.of(binary, "--web.listen-address=" + ip + ":" + port));
+        List<String> cmd = new ArrayList<>(List.of(Tools.path(binary), "--web.listen-address=" + ip + ":" + port));
         cmd.addAll(flags);
         Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(Path.of(binary).getFileName() + ".log").toFile()).start();
+                .redirectOutput(dir.resolve(binary + ".log").toFile()).start();
         PrometheusProcess running = new PrometheusProcess(p, "http://" + ip + ":" + port);
         try {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                     .until(() -> running.get("/-/ready").statusCode() == 200);
         } catch (RuntimeException e) {
             running.close();
-            throw new IllegalStateException(binary + " did not become ready: " + Files.readString(dir.resolve(Path.of(binary).getFileName() + ".log")), e);
+            throw new IllegalStateException(binary + " did not become ready: " + Files.readString(dir.resolve(binary + ".log")), e);
         }
         return running;
     }
 
+    /**
+     * With native histograms: the config's {@code global: {...}} line gets
+     * {@code scrape_native_histograms: true} (Prometheus 3.9+; it then asks for protobuf first and
+     * stores native histograms only). The config is written beside the data as {@code native.yml}.
+     */
     public static PrometheusProcess prometheus(String ip, Path dir, Path config) throws IOException {
-        return start("prometheus", ip, dir, List.of("--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--enable-feature=native-histograms", "--rules.alert.resend-delay=1s"));
+        String text = Files.readString(config);
+        if (!text.startsWith("global: {")) {
+            throw new IllegalArgumentException(config + " must start with 'global: {' (got: " + text.lines().findFirst().orElse("") + ")");
+        }
+        Path nativeConfig = dir.resolve("native.yml");
+        Files.writeString(nativeConfig, text.replaceFirst("global: \\{", "global: {scrape_native_histograms: true, "));
+        return start("prometheus", ip, dir, List.of("--config.file=" + nativeConfig, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--rules.alert.resend-delay=1s"));
     }
 
-    /** Without native histograms: Prometheus asks for the text format and stores classic buckets. */
+    /** Without native histograms (3.x's default): classic buckets only, their {@code le} normalised ("1" is "1.0"). */
     public static PrometheusProcess classic(String ip, Path dir, Path config) throws IOException {
         return start("prometheus", ip, dir, List.of("--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data")));
     }

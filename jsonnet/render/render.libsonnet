@@ -1,6 +1,9 @@
-// Every file the mixin renders, by path relative to the repository root. MixinRenderer writes
-// .json as JSON and .yaml/.yml as YAML, and adds the kustomize config maps.
-function(mixin)
+// Every file the repository renders from the mixin, by path relative to the repository root:
+// what an importer gets (dashboards, rules, alerts) plus what only this repository ships (Grafana
+// provisioning, the example Alertmanager config). MixinRenderer writes .json as JSON and
+// .yaml/.yml as YAML, and adds the kustomize config maps.
+function(imported)
+  local mixin = imported + (import 'provisioning.libsonnet') + (import 'alertmanager.libsonnet');
   local isSlo(g) = std.startsWith(g.name, 'meshlens.slo');
   {
     ['grafana/dashboards/' + name]: mixin.grafanaDashboards[name]

@@ -5,21 +5,21 @@
   alertmanagerConfig:: {
     route: {
       receiver: 'ticket',
-      group_by: ['alertname', 'namespace', 'workload_kind', 'workload', 'sli'],
+      group_by: ['alertname'] + (import '../lib/promql.libsonnet').workload(c) + ['sli'],
       group_wait: c.alertmanagerGroupWait,
       group_interval: c.alertmanagerGroupInterval,
       repeat_interval: '12h',
       routes: [
-        { receiver: 'page', matchers: ['severity="page"'], repeat_interval: '1h' },
-        { receiver: 'ticket', matchers: ['severity="ticket"'] },
+        { receiver: 'page', matchers: ['severity="%s"' % c.pageSeverity], repeat_interval: '1h' },
+        { receiver: 'ticket', matchers: ['severity="%s"' % c.ticketSeverity] },
       ],
     },
     inhibit_rules: [
       {
-        source_matchers: ['severity="page"'],
-        target_matchers: ['severity="ticket"'],
+        source_matchers: ['severity="%s"' % c.pageSeverity],
+        target_matchers: ['severity="%s"' % c.ticketSeverity],
         // golden-signal tickets have no `sli` label, so only the same SLO's ticket is held
-        equal: ['namespace', 'workload_kind', 'workload', 'sli'],
+        equal: (import '../lib/promql.libsonnet').workload(c) + ['sli'],
       },
     ],
     receivers: [

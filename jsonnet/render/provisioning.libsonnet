@@ -13,7 +13,16 @@
         url: c.prometheusUrl,
         isDefault: true,
         editable: false,
-        jsonData: { timeInterval: '15s' },
+        jsonData: {
+          timeInterval: '15s',
+        } + (
+          if c.tracingDatasourceUid != '' || c.tracingUrl != '' then {
+            exemplarTraceIdDestinations: [
+              { name: c.exemplarTraceIdLabel }
+              + (if c.tracingDatasourceUid != '' then { datasourceUid: c.tracingDatasourceUid } else { url: c.tracingUrl, urlDisplayLabel: 'Trace' }),
+            ],
+          } else {}
+        ),
       }],
     },
     dashboards: {

@@ -13,18 +13,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.meshlens.mixin.testing.Command;
 import io.meshlens.mixin.testing.Repo;
+import io.meshlens.mixin.testing.Tools;
 
 /**
- * The real promtool (Debian's prometheus package, installed by scripts/setup.sh) accepts the
+ * The real promtool (the pinned Prometheus 3 build, scripts/tools.sh) accepts the
  * rendered rules and runs the unit tests in alerts/tests: every alert firing and not yet firing,
  * the SLO scenarios and the low-traffic silence.
  */
-class PromtoolRulesTest {
+class PromtoolRulesIT {
     private static final Path ROOT = Repo.root();
 
     @Test
     void renderedRulesPassPromtoolCheck() throws Exception {
-        Command c = Command.run(ROOT, List.of("promtool", "check", "rules",
+        Command c = Command.run(ROOT, List.of(Tools.path("promtool"), "check", "rules",
                 "alerts/meshlens-rules.yaml", "alerts/meshlens-alerts.yaml"));
         assertThat(c.exitCode()).as(c.output()).isZero();
         assertThat(c.output()).contains("SUCCESS").doesNotContain("FAILED");
@@ -39,7 +40,7 @@ class PromtoolRulesTest {
     @ParameterizedTest
     @MethodSource("unitTestFiles")
     void promtoolUnitTestsPass(String file) throws Exception {
-        Command c = Command.run(ROOT.resolve("alerts/tests"), List.of("promtool", "test", "rules", file));
+        Command c = Command.run(ROOT.resolve("alerts/tests"), List.of(Tools.path("promtool"), "test", "rules", file));
         assertThat(c.exitCode()).as(c.output()).isZero();
         assertThat(c.output()).contains("SUCCESS");
     }
