@@ -163,7 +163,9 @@ build_base() {
         die "$file: SHA-256 $(sha256sum "$deb" | cut -d' ' -f1) (expected: $sha from install/images/debs.lock)"
     done < "$lock"
 
-    say "base: unpacking and jlinking ($(paste -sd, "$lockdir/jlink-modules"))"
+    local modules
+    modules=$(grep -v '^#' "$lockdir/jlink-modules" | paste -sd,)
+    say "base: unpacking and jlinking ($modules)"
     local jdk="$work/jdk" rootfs="$work/rootfs"
     mkdir -p "$jdk" "$rootfs"
     while read -r pkg version sha file; do
@@ -176,7 +178,7 @@ build_base() {
     local home="$jdk/usr/lib/jvm/java-17-openjdk-amd64"
     # jlink itself runs from the unpacked JDK: the runtime is made from the locked jmods, not
     # from whatever Java this machine has.
-    "$home/bin/jlink" --module-path "$home/jmods" --add-modules "$(paste -sd, "$lockdir/jlink-modules")" \
+    "$home/bin/jlink" --module-path "$home/jmods" --add-modules "$modules" \
       --strip-debug --no-header-files --no-man-pages --compress=0 --output "$rootfs/opt/java"
 
     # Only the shared libraries stay: no docs, locales, gconv, programs or maintainer scripts.
