@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -92,6 +93,12 @@ class KubernetesDiscoveryIT {
                     .withReason("KubeletReady").withLastHeartbeatTime(java.time.Instant.now().toString())
                     .withLastTransitionTime(java.time.Instant.now().toString()).endCondition().build());
             admin.nodes().resource(n).updateStatus();
+            // and untainted, as the node-lifecycle controller does for a Ready node (admission
+            // taints every new node not-ready; DaemonSet pods do not tolerate that for scheduling)
+            admin.nodes().withName(node).edit(x -> {
+                x.getSpec().setTaints(new ArrayList<>());
+                return x;
+            });
         }
         // the exporter sees the cluster through its own service account's RBAC
         exporter = ExporterServer.start(Exporters.config().kubernetesClient(k8s.serviceAccount("meshlens", "meshlens-exporter")).build());
@@ -134,7 +141,7 @@ class KubernetesDiscoveryIT {
         for (Pod p : pending) {
             String node = p.getSpec().getNodeName() != null ? p.getSpec().getNodeName() : "node-" + (char) ('a' + out.size() % 2);
             if (p.getSpec().getNodeName() == null) {
-                kubelet.bind(p, node);
+                kubelet.bind(p, daemonSetNode(p, node));
             }
             FakePod f = FakePod.start("127.0.3." + NEXT_IP.getAndIncrement(), Map.of(), adminPort);
             fakePods.add(f);
@@ -142,6 +149,17 @@ class KubernetesDiscoveryIT {
             out.add(kubelet.run(p, f.ip, "192.0.2.1"));
         }
         return out;
+    }
+
+    /** A DaemonSet's pod names its node in its node affinity: it is bound there. */
+    private static String daemonSetNode(Pod p, String otherwise) {
+        var affinity = p.getSpec().getAffinity();
+        if (affinity == null || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return otherwise;
+        }
+        return affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
+                .getMatchFields().get(0).getValues().get(0);
     }
 
     /** Removes pods the controllers deleted, as their kubelet does once the containers stopped. */
@@ -177,6 +195,9 @@ class KubernetesDiscoveryIT {
         admin.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName("web").endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "web").endSelector().withTemplate(meshed("web"))
                 .endSpec().build()).create();
+        admin.apps().daemonSets().inNamespace(NS).resource(new DaemonSetBuilder().withNewMetadata().withName("agent").endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("app", "agent").endSelector().withTemplate(meshed("agent"))
+                .endSpec().build()).create();
         admin.apps().statefulSets().inNamespace(NS).resource(new StatefulSetBuilder().withNewMetadata().withName("db").endMetadata()
                 .withNewSpec().withReplicas(1).withServiceName("db").withNewSelector().addToMatchLabels("app", "db").endSelector()
                 .withTemplate(meshed("db")).endSpec().build()).create();
@@ -192,6 +213,7 @@ class KubernetesDiscoveryIT {
 
         List<Pod> web = schedule("web", 2);
         schedule("db", 1);
+        schedule("agent", 2);
         schedule("report", 1);
         for (Pod p : web) {
             assertThat(p.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
@@ -205,7 +227,9 @@ class KubernetesDiscoveryIT {
                 kinds.put(p.get("pod").asText(), p.get("workload_kind").asText() + "/" + p.get("workload").asText());
                 assertThat(p.get("up").asBoolean()).as("%s", p).isTrue();
             }
-            assertThat(kinds).hasSize(4);
+            assertThat(kinds).hasSize(6);
+            assertThat(kinds.entrySet()).filteredOn(e -> e.getKey().startsWith("agent-")).extracting(Map.Entry::getValue)
+                    .containsOnly("daemonset/agent").hasSize(2);
             assertThat(kinds).containsEntry("db-0", "statefulset/db");
             assertThat(kinds.entrySet()).filteredOn(e -> e.getKey().startsWith("web-")).extracting(Map.Entry::getValue)
                     .containsOnly("deployment/web").hasSize(2);
@@ -310,7 +334,7 @@ class KubernetesDiscoveryIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> !exporter.isReady());
         assertThat(Exporters.get(exporter, "/ready").body()).contains("Kubernetes API unreachable");
         // the last known state keeps naming the series meanwhile
-        assertThat(proxies().findValuesAsText("workload")).contains("web", "db", "nightly");
+        assertThat(proxies().findValuesAsText("workload")).contains("web", "db", "agent", "nightly");
         k8s.startApiServer();
         await().atMost(Duration.ofSeconds(90)).until(exporter::isReady);
         // the evicted pod's replacement and one more
