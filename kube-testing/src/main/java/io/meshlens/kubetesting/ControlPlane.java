@@ -141,6 +141,18 @@ public final class ControlPlane implements AutoCloseable {
         return client(adminToken, "default");
     }
 
+    /**
+     * Creates the {@code default} service account of each namespace, as kube-controller-manager's
+     * service-account controller does: a pod without {@code serviceAccountName} runs as it, and
+     * admission refuses the pod while it is missing. For control planes without controllers.
+     */
+    public void createDefaultServiceAccounts(String... namespaces) {
+        for (String ns : namespaces) {
+            admin().serviceAccounts().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                    .withNewMetadata().withName("default").endMetadata().build()).create();
+        }
+    }
+
     /** The admin's kubeconfig file (token, TLS not verified: the server's certificate is self-signed). */
     public Path adminKubeconfig() {
         return adminKubeconfig;

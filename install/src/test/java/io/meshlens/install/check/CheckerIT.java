@@ -99,9 +99,7 @@ class CheckerIT {
         assertThat(applied.ok()).as("%s", applied).isTrue();
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
                 .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
-        // what kube-controller-manager's service-account controller would make
-        admin.serviceAccounts().inNamespace("shop").resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
-                .endMetadata().build()).create();
+        k8s.createDefaultServiceAccounts("shop");
         String v = Version.VERSION;
         meshedPod("web-1", v, running(proxy(true, 0, null)));
         meshedPod("web-2", "0.0.9", running(proxy(true, 0, null)));

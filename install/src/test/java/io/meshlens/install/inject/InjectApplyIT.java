@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.meshlens.kubetesting.ControlPlane;
 import io.meshlens.kubetesting.Kubectl;
 
@@ -43,11 +42,7 @@ class InjectApplyIT {
         // Meshed namespaces carry the documented Pod Security exception (docs/install.md#pod-security).
         k8s.admin().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop")
                 .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
-        // what kube-controller-manager's service-account controller would make (a bare Pod needs it)
-        for (String ns : List.of("default", "shop")) {
-            k8s.admin().serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
-                    .endMetadata().build()).create();
-        }
+        k8s.createDefaultServiceAccounts("default", "shop");
     }
 
     @AfterAll

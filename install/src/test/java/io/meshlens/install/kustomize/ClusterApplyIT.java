@@ -21,7 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -59,12 +58,7 @@ class ClusterApplyIT {
             assertOk(kubectl.run("apply", "--server-side", "--force-conflicts", "--field-manager=meshlens-it-" + o.replace('/', '-'),
                     "-k", tree.root.resolve(o).toString()));
         }
-        // what kube-controller-manager's service-account controller would make: pods without a
-        // serviceAccountName run as `default`, and admission checks that it exists
-        for (String ns : List.of("meshlens", "emojivoto")) {
-            k8s.admin().serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata().withName("default")
-                    .endMetadata().build()).create();
-        }
+        k8s.createDefaultServiceAccounts("meshlens", "emojivoto");
     }
 
     @AfterAll
