@@ -219,20 +219,26 @@ class KustomizeRenderTest {
     }
 
     @Test
-    void onlyPrometheusReachesTheExportersMetricsPort() {
+    void onlyPrometheusAndPeerExportersReachTheExportersPort() {
         NetworkPolicy np = r(".").find(NetworkPolicy.class, "meshlens-exporter").orElseThrow();
         for (NetworkPolicyIngressRule rule : np.getSpec().getIngress()) {
             assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9995);
-            assertThat(rule.getFrom()).singleElement().satisfies(peer -> {
-                assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(java.util.Map.entry("app.kubernetes.io/name", "meshlens-prometheus"));
+            // Prometheus scrapes; peer exporters read each other's live windows (/api/v1/shard).
+            assertThat(rule.getFrom()).extracting(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+                    .containsExactlyInAnyOrder("meshlens-prometheus", "meshlens-exporter");
+            assertThat(rule.getFrom()).allSatisfy(peer -> {
+                assertThat(peer.getPodSelector().getMatchLabels()).hasSize(1);
                 assertThat(peer.getNamespaceSelector()).isNull(); // same namespace only
             });
         }
         // BYO monitoring: the user's Prometheus (any namespace) instead of ours, still only 9995.
         NetworkPolicy byo = r("overlays/rules-only").find(NetworkPolicy.class, "meshlens-exporter").orElseThrow();
-        assertThat(byo.getSpec().getIngress().get(0).getFrom()).singleElement().satisfies(peer -> {
+        assertThat(byo.getSpec().getIngress().get(0).getFrom()).hasSize(2).anySatisfy(peer -> {
             assertThat(peer.getNamespaceSelector()).isNotNull();
             assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "prometheus");
+        }).anySatisfy(peer -> {
+            assertThat(peer.getNamespaceSelector()).isNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(java.util.Map.entry("app.kubernetes.io/name", "meshlens-exporter"));
         });
         assertThat(byo.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(9995);
     }
