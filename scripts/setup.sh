@@ -4,7 +4,7 @@
 # per-machine cache (scripts/tools.sh). Idempotent: what is present is not touched.
 #   scripts/setup.sh            everything the tests need
 #   scripts/setup.sh demo       what the demo needs (Debian packages; Prometheus and Alertmanager)
-#   scripts/setup.sh bench      also wrk, nginx, haproxy for bench/
+#   scripts/setup.sh bench      also wrk, haproxy for bench/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 group="${1:-test}"
@@ -20,9 +20,12 @@ want iptables iptables
 # Debian's Prometheus 2.42 stays as a floor target; the tests run the 3.x build from tools/.
 want promtool prometheus
 want prometheus-alertmanager prometheus-alertmanager
+# Real peers for the proxy's conformance tests: nghttpd (HTTP/2 server for h2spec) and nginx
+# (the HTTP/1 app of the edge-case test; -light brings the echo module the test config uses).
+want nghttpd nghttp2-server
+want nginx nginx-light
 if [[ "$group" == "bench" ]]; then
   want wrk wrk
-  want nginx nginx
   want haproxy haproxy
 fi
 

@@ -1,0 +1,63 @@
+package io.meshlens.proxy.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.meshlens.proxy.ProxyServer;
+import io.meshlens.proxy.RunningProxy;
+import io.meshlens.proxy.testing.Proxies;
+
+/**
+ * h2spec 2.1.1 against a real HTTP/2 server (nghttpd, cleartext prior knowledge) directly and
+ * through the proxy's inbound listener in front of it: the proxy must pass every case the
+ * server passes on its own.
+ */
+class H2specIT {
+    /** Cases the server passes directly that still fail through the proxy, each with its defect. */
+    static final Map<String, String> KNOWN_PROXY_FAILURES = Map.of(
+            "generic/3.8/1", "defect 7: a caller's GOAWAY on an idle connection leaves it open",
+            "http2/7/1", "defect 7: a caller's GOAWAY (unknown code) on an idle connection leaves it open",
+            "http2/5.1/6", "defect 7: HEADERS on a half-closed (remote) stream is not a stream error STREAM_CLOSED",
+            "http2/5.1/12", "defect 7: HEADERS on a closed stream is not a connection error STREAM_CLOSED",
+            "http2/8.1.2.3/2", "defect 5: a request without :method is forwarded upstream",
+            "http2/8.1.2.3/3", "defect 5: a request without :scheme is forwarded upstream",
+            "http2/8.1.2.3/4", "defect 5: a request without :path is forwarded upstream");
+
+    @Test
+    void proxyPassesWhatTheServerPasses(@TempDir Path dir) throws Exception {
+        Path docroot = Files.createDirectories(dir.resolve("docroot"));
+        Files.writeString(docroot.resolve("index.html"), "hello\n");
+        H2spec h2spec = H2spec.unpack(Files.createDirectories(dir.resolve("h2spec")));
+        int port = ExternalServer.freePort();
+        try (ExternalServer nghttpd = ExternalServer.start(
+                List.of("nghttpd", "--no-tls", "-d", docroot.toString(), "--address=127.0.0.1", Integer.toString(port)), port, dir);
+             RunningProxy proxy = ProxyServer.start(Proxies.config(nghttpd.address()).build())) {
+            Map<String, H2spec.Case> direct = h2spec.run(nghttpd.port(), "direct");
+            Map<String, H2spec.Case> proxied = h2spec.run(proxy.inboundPorts().get(0), "proxied");
+
+            long directPassed = direct.values().stream().filter(H2spec.Case::passed).count();
+            long proxiedPassed = proxied.values().stream().filter(H2spec.Case::passed).count();
+            System.out.printf("h2spec: nghttpd direct %d/%d passed, through the proxy %d/%d%n",
+                    directPassed, direct.size(), proxiedPassed, proxied.size());
+
+            assertThat(proxied.keySet()).as("same suite both ways").isEqualTo(direct.keySet());
+            assertThat(directPassed).as("nghttpd passes most of h2spec (else the setup is broken)")
+                    .isGreaterThan(direct.size() - 5L);
+            Map<String, String> regressions = new TreeMap<>();
+            direct.values().stream().filter(H2spec.Case::passed)
+                    .map(c -> proxied.get(c.id()))
+                    .filter(c -> !c.passed())
+                    .forEach(c -> regressions.put(c.id(), c.title() + " -> " + c.failure().replace('\n', ' ')));
+            assertThat(regressions.keySet()).as("cases nghttpd passes but the proxy fails: %s", regressions)
+                    .isEqualTo(KNOWN_PROXY_FAILURES.keySet());
+        }
+    }
+}
