@@ -2,7 +2,7 @@ package io.meshlens.proxy;
 
 import java.util.concurrent.TimeUnit;
 
-import io.meshlens.proxy.internal.Transport;
+import io.meshlens.proxy.internal.conn.Transport;
 
 /**
  * CLI entry point: configuration from {@code MESHLENS_*} (see {@code docs/proxy.md}); exits 2 on a
@@ -36,7 +36,7 @@ public final class Main {
         }
         ProxyConfig config;
         try {
-            config = ProxyConfig.fromEnvironment(System.getenv());
+            config = ConfigLoader.fromEnvironment(System.getenv());
         } catch (ConfigException e) {
             System.err.println("meshlens-proxy: configuration error: " + e.getMessage());
             System.exit(2);

@@ -2,42 +2,26 @@ package io.meshlens.proxy;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-
 import io.meshlens.proxy.interception.OriginalDestination;
-import io.meshlens.proxy.interception.SoOriginalDestination;
+import io.meshlens.proxy.metrics.GrpcStatus;
 import io.meshlens.proxy.routes.RouteTable;
 
 /**
- * Immutable proxy configuration, validated once by {@link Builder#build()} (or
- * {@link #fromEnvironment(Map)}), so a proxy never starts half-configured.
+ * Immutable proxy configuration, validated once by {@link Builder#build()}, so a proxy never
+ * starts half-configured. {@link ConfigLoader} reads it from the environment and a YAML file.
  */
 public final class ProxyConfig {
-    /** gRPC status code names by number. */
-    public static final List<String> GRPC_CODES = List.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-            "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-            "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",
-            "DATA_LOSS", "UNAUTHENTICATED");
-
     private final List<PortMapping> inbound;
     private final InetSocketAddress outbound;
     private final InetSocketAddress admin;
@@ -93,7 +77,7 @@ public final class ProxyConfig {
         maxHeaderSize = b.maxHeaderSize;
         http2MaxConcurrentStreams = b.http2MaxConcurrentStreams;
         labelLimit = b.labelLimit;
-        grpcFailureCodes = new boolean[GRPC_CODES.size()];
+        grpcFailureCodes = new boolean[GrpcStatus.NAMES.size()];
         for (int code : b.grpcFailureCodes) {
             grpcFailureCodes[code] = true;
         }
@@ -105,88 +89,6 @@ public final class ProxyConfig {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Reads {@code MESHLENS_*} variables (and the YAML file named by {@code MESHLENS_CONFIG}); the
-     * environment overrides the file.
-     *
-     * @throws ConfigException naming the key and the bad value
-     */
-    public static ProxyConfig fromEnvironment(Map<String, String> env) {
-        Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
-        String file = env.get(ConfigKey.CONFIG.env());
-        if (file != null && !file.isBlank()) {
-            values.putAll(readYaml(Path.of(file.trim())));
-        }
-        for (ConfigKey k : ConfigKey.values()) {
-            String v = env.get(k.env());
-            if (v != null) {
-                values.put(k, v);
-            }
-        }
-        Builder b = builder();
-        values.forEach((k, v) -> b.set(k, v));
-        if (b.transparent) {
-            // Behind the init container's iptables REDIRECT rules: the original destination comes
-            // from SO_ORIGINAL_DST on each accepted socket (docs/install.md, interception).
-            try {
-                b.originalDestination(SoOriginalDestination.create());
-            } catch (IllegalStateException e) {
-                throw new ConfigException(ConfigKey.TRANSPARENT.env() + ": true (" + e.getMessage() + ")", e);
-            }
-        }
-        return b.build();
-    }
-
-    /** Reads a YAML config file: flat dotted keys ({@code connect.timeout: 2s}) or nested maps. */
-    static Map<ConfigKey, String> readYaml(Path file) {
-        Object doc;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            doc = new Load(LoadSettings.builder().setMaxAliasesForCollections(10).build()).loadFromReader(r);
-        } catch (IOException e) {
-            throw new ConfigException(ConfigKey.CONFIG.env() + ": " + file + " (cannot read: " + e.getMessage() + ')', e);
-        } catch (RuntimeException e) {
-            throw new ConfigException(ConfigKey.CONFIG.env() + ": " + file + " (invalid YAML: " + e.getMessage() + ')', e);
-        }
-        Map<ConfigKey, String> out = new EnumMap<>(ConfigKey.class);
-        if (doc == null) {
-            return out;
-        }
-        if (!(doc instanceof Map)) {
-            throw new ConfigException(ConfigKey.CONFIG.env() + ": " + file + " (expected: a YAML mapping)");
-        }
-        flatten("", (Map<?, ?>) doc, out, file);
-        return out;
-    }
-
-    private static void flatten(String prefix, Map<?, ?> map, Map<ConfigKey, String> out, Path file) {
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Map) {
-                flatten(key + '.', (Map<?, ?>) v, out, file);
-                continue;
-            }
-            ConfigKey k = null;
-            for (ConfigKey c : ConfigKey.values()) {
-                if (c.yaml().equals(key.toLowerCase(Locale.ROOT).replace('_', '.'))) {
-                    k = c;
-                }
-            }
-            if (k == null || k == ConfigKey.CONFIG) {
-                throw new ConfigException(file + ": unknown key " + key);
-            }
-            if (v instanceof List) {
-                List<String> parts = new ArrayList<>();
-                for (Object o : (List<?>) v) {
-                    parts.add(String.valueOf(o));
-                }
-                out.put(k, String.join(",", parts));
-            } else {
-                out.put(k, v == null ? "" : String.valueOf(v));
-            }
-        }
     }
 
     public List<PortMapping> inbound() { return inbound; }
@@ -278,80 +180,9 @@ public final class ProxyConfig {
             }
         }
 
-        /** Sets one key from its textual form (as in the environment). */
+        /** Sets one key from its textual form (as in the environment); see {@link ConfigLoader}. */
         public Builder set(ConfigKey key, String value) {
-            requireNonNull(key, "key");
-            requireNonNull(value, "value");
-            String v = value.trim();
-            String n = key.env();
-            switch (key) {
-                case CONFIG: break;
-                case INBOUND:
-                    inbound.clear();
-                    for (String part : splitList(v)) {
-                        inbound.add(PortMapping.parse(n, part));
-                    }
-                    break;
-                case OUTBOUND: outbound = v.isEmpty() ? null : HostPort.parseAddress(n, v, false); break;
-                case ADMIN: admin = HostPort.parseAddress(n, v, false); break;
-                case NAMESPACE: namespace = v; break;
-                case POD: pod = v; break;
-                case WORKLOAD: workload = v; break;
-                case NAMES:
-                    names.clear();
-                    for (String part : splitList(v)) {
-                        int eq = part.indexOf('=');
-                        if (eq <= 0) {
-                            throw new ConfigException(n + ": " + part + " (expected: name=ip:port)");
-                        }
-                        names.put(part.substring(0, eq).trim().toLowerCase(Locale.ROOT),
-                                  HostPort.parseAddress(n, part.substring(eq + 1).trim(), false));
-                    }
-                    break;
-                case ROUTES: routes = v.isEmpty() ? RouteTable.empty() : RouteTable.load(n, Path.of(v)); break;
-                case SOURCE_ADDRESS: sourceAddress = v.isEmpty() ? null : HostPort.parseIp(n, v); break;
-                case TRANSPARENT: transparent = parseBoolean(n, v); break;
-                case H2C_UPGRADE: h2cUpgrade = parseBoolean(n, v); break;
-                case CONNECT_TIMEOUT: connectTimeout = parseDuration(n, v); break;
-                case RESPONSE_TIMEOUT: responseTimeout = parseDuration(n, v); break;
-                case DETECT_TIMEOUT: detectTimeout = parseDuration(n, v); break;
-                case DRAIN_TIMEOUT: drainTimeout = parseDuration(n, v); break;
-                case IDLE_TIMEOUT: idleTimeout = parseDuration(n, v); break;
-                case HEADER_READ_TIMEOUT: headerReadTimeout = parseDuration(n, v); break;
-                case MAX_CONNECTIONS: maxConnections = parsePositive(n, v); break;
-                case MAX_CONCURRENT_REQUESTS: maxConcurrentRequests = parsePositive(n, v); break;
-                case MAX_INITIAL_LINE_LENGTH: maxInitialLineLength = parsePositive(n, v); break;
-                case MAX_HEADER_SIZE: maxHeaderSize = parsePositive(n, v); break;
-                case H2_MAX_CONCURRENT_STREAMS: http2MaxConcurrentStreams = parsePositive(n, v); break;
-                case LABEL_LIMIT: labelLimit = parsePositive(n, v); break;
-                case GRPC_FAILURE_CODES:
-                    grpcFailureCodes.clear();
-                    for (String part : splitList(v)) {
-                        int code = GRPC_CODES.indexOf(part.toUpperCase(Locale.ROOT));
-                        if (code < 0) {
-                            try {
-                                code = Integer.parseInt(part);
-                            } catch (NumberFormatException e) {
-                                code = -1;
-                            }
-                        }
-                        if (code < 0 || code >= GRPC_CODES.size()) {
-                            throw new ConfigException(n + ": " + part + " (expected: a gRPC code name or number 0-16)");
-                        }
-                        grpcFailureCodes.add(code);
-                    }
-                    break;
-                case TAP_TOKEN: tapToken = v; break;
-                case TAP_QUEUE_SIZE: tapQueueSize = parsePositive(n, v); break;
-                case TAP_MAX_SUBSCRIBERS: tapMaxSubscribers = parsePositive(n, v); break;
-                case IO_THREADS:
-                    ioThreads = parseInt(n, v);
-                    if (ioThreads < 0) {
-                        throw new ConfigException(n + ": " + v + " (expected: >= 0)");
-                    }
-                    break;
-                default: throw new AssertionError(key);
-            }
+            ConfigLoader.apply(this, requireNonNull(key, "key"), requireNonNull(value, "value").trim());
             return this;
         }
 
@@ -361,8 +192,19 @@ public final class ProxyConfig {
             return this;
         }
 
+        Builder inbound(List<PortMapping> mappings) {
+            inbound.clear();
+            inbound.addAll(mappings);
+            return this;
+        }
+
         public Builder outbound(InetSocketAddress listen) { outbound = listen; return this; }
         public Builder admin(InetSocketAddress listen) { admin = requireNonNull(listen, "listen"); return this; }
+        Builder names(Map<String, InetSocketAddress> byName) {
+            names.clear();
+            byName.forEach(this::name);
+            return this;
+        }
         public Builder name(String name, InetSocketAddress target) {
             names.put(requireNonNull(name, "name").toLowerCase(Locale.ROOT), requireNonNull(target, "target"));
             return this;
@@ -388,6 +230,16 @@ public final class ProxyConfig {
         }
         public Builder maxConcurrentRequests(int v) { maxConcurrentRequests = positive("maxConcurrentRequests", v); return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = positive("maxHeaderSize", v); return this; }
+        Builder maxInitialLineLength(int v) { maxInitialLineLength = positive("maxInitialLineLength", v); return this; }
+        Builder grpcFailureCodes(Set<Integer> codes) {
+            grpcFailureCodes.clear();
+            grpcFailureCodes.addAll(codes);
+            return this;
+        }
+        Builder tapMaxSubscribers(int v) { tapMaxSubscribers = positive("tapMaxSubscribers", v); return this; }
+        Builder namespace(String v) { namespace = requireNonNull(v, "namespace"); return this; }
+        Builder pod(String v) { pod = requireNonNull(v, "pod"); return this; }
+        Builder workload(String v) { workload = requireNonNull(v, "workload"); return this; }
         public Builder labelLimit(int v) { labelLimit = positive("labelLimit", v); return this; }
         public Builder tapToken(String token) { tapToken = requireNonNull(token, "token"); return this; }
         public Builder tapQueueSize(int v) { tapQueueSize = positive("tapQueueSize", v); return this; }
@@ -413,40 +265,6 @@ public final class ProxyConfig {
             return new ProxyConfig(this);
         }
 
-        private static List<String> splitList(String v) {
-            List<String> out = new ArrayList<>();
-            for (String s : v.split("[,\\s]+")) {
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
-            }
-            return out;
-        }
-
-        private static boolean parseBoolean(String n, String v) {
-            switch (v.toLowerCase(Locale.ROOT)) {
-                case "true": case "1": case "yes": case "on": return true;
-                case "false": case "0": case "no": case "off": case "": return false;
-                default: throw new ConfigException(n + ": " + v + " (expected: true or false)");
-            }
-        }
-
-        private static int parseInt(String n, String v) {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(n + ": " + v + " (expected: an integer)");
-            }
-        }
-
-        private static int parsePositive(String n, String v) {
-            int i = parseInt(n, v);
-            if (i <= 0) {
-                throw new ConfigException(n + ": " + v + " (expected: > 0)");
-            }
-            return i;
-        }
-
         private static int positive(String n, int v) {
             if (v <= 0) {
                 throw new ConfigException(n + ": " + v + " (expected: > 0)");
@@ -461,33 +279,5 @@ public final class ProxyConfig {
             }
             return d;
         }
-
-        /** Parses {@code 250ms}, {@code 2s}, {@code 1m}, {@code 1h} or plain milliseconds. */
-        static Duration parseDuration(String n, String v) {
-            try {
-                Duration d;
-                if (v.endsWith("ms")) {
-                    d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-                } else if (v.endsWith("s")) {
-                    d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-                } else if (v.endsWith("m")) {
-                    d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else if (v.endsWith("h")) {
-                    d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-                } else {
-                    d = Duration.ofMillis(Long.parseLong(v));
-                }
-                if (d.isNegative() || d.isZero()) {
-                    throw new ConfigException(n + ": " + v + " (expected: > 0)");
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                throw new ConfigException(n + ": " + v + " (expected: a duration like 500ms, 2s, 1m)");
-            }
-        }
-    }
-
-    static EnumSet<ConfigKey> keys() {
-        return EnumSet.allOf(ConfigKey.class);
     }
 }

@@ -6,9 +6,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.meshlens.proxy.internal.ProxyContext;
-import io.meshlens.proxy.internal.Servers;
-import io.meshlens.proxy.internal.Transport;
+import io.meshlens.proxy.internal.server.ProxyContext;
+import io.meshlens.proxy.internal.server.Servers;
+import io.meshlens.proxy.internal.conn.Transport;
 import io.meshlens.proxy.metrics.Direction;
 import io.meshlens.proxy.metrics.ProxyMetrics;
 import io.meshlens.proxy.tap.Tap;
@@ -38,7 +38,7 @@ public final class ProxyServer {
         // Own group: data-path load must never starve scrapes, /ready or /shutdown.
         EventLoopGroup admin = Transport.group(1, "meshlens-admin");
         ProxyMetrics metrics = new ProxyMetrics(config, Version.VERSION);
-        ProxyContext ctx = new ProxyContext(config, metrics, new Tap(metrics));
+        ProxyContext ctx = new ProxyContext(config, metrics, new Tap(metrics, config.pod()));
         List<Channel> listeners = new ArrayList<>();
         RunningProxy running = new RunningProxy(config, ctx, boss, workers, admin, listeners);
         try {

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.meshlens.proxy.internal.ProxyContext;
+import io.meshlens.proxy.internal.server.ProxyContext;
 import io.meshlens.proxy.metrics.ProxyMetrics;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -59,7 +59,7 @@ public final class RunningProxy implements AutoCloseable {
     public int outboundPort() { return outboundPort; }
     public int adminPort() { return adminPort; }
     public ProxyConfig config() { return config; }
-    public ProxyMetrics metrics() { return ctx.metricsView(); }
+    public ProxyMetrics metrics() { return ctx.metrics(); }
     public boolean isReady() { return ready; }
     /** Requests currently being forwarded. */
     public int inFlight() { return ctx.inFlight(); }

@@ -17,7 +17,7 @@ class ProxyConfigTest {
 
     @Test
     void defaults() {
-        ProxyConfig c = ProxyConfig.fromEnvironment(Map.of());
+        ProxyConfig c = ConfigLoader.fromEnvironment(Map.of());
         assertThat(c.inbound()).hasSize(1);
         assertThat(c.inbound().get(0).toString()).isEqualTo("0.0.0.0:4143=127.0.0.1:8080");
         assertThat(c.outbound().getPort()).isEqualTo(4140);
@@ -33,7 +33,7 @@ class ProxyConfigTest {
 
     @Test
     void environmentParsed() {
-        ProxyConfig c = ProxyConfig.fromEnvironment(Map.of(
+        ProxyConfig c = ConfigLoader.fromEnvironment(Map.of(
                 "MESHLENS_INBOUND", "127.0.0.1:4143=127.0.0.1:8080, 127.0.0.1:4144=127.0.0.1:9090",
                 "MESHLENS_NAMES", "web=127.0.1.1:4143,emoji=127.0.1.2:4143",
                 "MESHLENS_CONNECT_TIMEOUT", "250ms",
@@ -58,13 +58,13 @@ class ProxyConfigTest {
 
     @Test
     void limitErrorsNameKeyAndValue() {
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "0s")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "0s")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MESHLENS_HEADER_READ_TIMEOUT: 0s (expected: > 0)");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "slow")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_HEADER_READ_TIMEOUT", "slow")))
                 .hasMessageContaining("MESHLENS_HEADER_READ_TIMEOUT: slow");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_MAX_CONNECTIONS", "-1")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_MAX_CONNECTIONS", "-1")))
                 .hasMessageContaining("MESHLENS_MAX_CONNECTIONS: -1 (expected: > 0)");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_H2_MAX_CONCURRENT_STREAMS", "many")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_H2_MAX_CONCURRENT_STREAMS", "many")))
                 .hasMessageContaining("MESHLENS_H2_MAX_CONCURRENT_STREAMS: many (expected: an integer)");
     }
 
@@ -72,7 +72,7 @@ class ProxyConfigTest {
     void yamlFileWithEnvironmentOverride() throws Exception {
         Path f = dir.resolve("proxy.yaml");
         Files.writeString(f, "outbound: 127.0.0.1:5140\nconnect:\n  timeout: 3s\nlabel.limit: 7\nnames:\n  - web=127.0.1.1:80\n");
-        ProxyConfig c = ProxyConfig.fromEnvironment(Map.of("MESHLENS_CONFIG", f.toString(), "MESHLENS_LABEL_LIMIT", "9"));
+        ProxyConfig c = ConfigLoader.fromEnvironment(Map.of("MESHLENS_CONFIG", f.toString(), "MESHLENS_LABEL_LIMIT", "9"));
         assertThat(c.outbound().getPort()).isEqualTo(5140);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.labelLimit()).isEqualTo(9);
@@ -81,19 +81,19 @@ class ProxyConfigTest {
 
     @Test
     void errorsNameKeyAndValue() {
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_CONNECT_TIMEOUT", "soon")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_CONNECT_TIMEOUT", "soon")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("MESHLENS_CONNECT_TIMEOUT: soon");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_INBOUND", "4143:8080")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_INBOUND", "4143:8080")))
                 .hasMessageContaining("MESHLENS_INBOUND: 4143:8080");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_LABEL_LIMIT", "0")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_LABEL_LIMIT", "0")))
                 .hasMessageContaining("MESHLENS_LABEL_LIMIT: 0 (expected: > 0)");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_ADMIN", "127.0.0.1:99999")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_ADMIN", "127.0.0.1:99999")))
                 .hasMessageContaining("MESHLENS_ADMIN");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_GRPC_FAILURE_CODES", "SOMETIMES")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_GRPC_FAILURE_CODES", "SOMETIMES")))
                 .hasMessageContaining("SOMETIMES");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_INBOUND", "", "MESHLENS_OUTBOUND", "")))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_INBOUND", "", "MESHLENS_OUTBOUND", "")))
                 .hasMessageContaining("at least one listener");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_ROUTES", dir.resolve("missing.yaml").toString())))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_ROUTES", dir.resolve("missing.yaml").toString())))
                 .hasMessageContaining("MESHLENS_ROUTES");
     }
 
@@ -101,7 +101,7 @@ class ProxyConfigTest {
     void unknownYamlKeyRejected() throws Exception {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "conect.timeout: 3s\n");
-        assertThatThrownBy(() -> ProxyConfig.fromEnvironment(Map.of("MESHLENS_CONFIG", f.toString())))
+        assertThatThrownBy(() -> ConfigLoader.fromEnvironment(Map.of("MESHLENS_CONFIG", f.toString())))
                 .hasMessageContaining("unknown key conect.timeout");
     }
 }

@@ -2,7 +2,6 @@ package io.meshlens.proxy.metrics;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
-import io.meshlens.proxy.ProxyConfig;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 
 /**
@@ -12,7 +11,7 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
  */
 public final class EdgeMetrics {
     private static final int ERRORS = ProxyError.values().length;
-    private static final int GRPC = ProxyConfig.GRPC_CODES.size() + 1; // +1: no grpc-status
+    private static final int GRPC = GrpcStatus.NAMES.size() + 1; // +1: no grpc-status
     private static final String[] STATUS_LABELS = new String[600];
 
     static {
@@ -73,7 +72,7 @@ public final class EdgeMetrics {
         CounterDataPoint dp = byStatus.get(idx);
         if (dp == null) {
             dp = owner.responses.labelValues(labels[0], labels[1], labels[2], labels[3], labels[4],
-                    STATUS_LABELS[s], g == 0 ? "" : ProxyConfig.GRPC_CODES.get(g - 1),
+                    STATUS_LABELS[s], g == 0 ? "" : GrpcStatus.name(g - 1),
                     failure ? "failure" : "success", error.label());
             byStatus.set(idx, dp);
         }

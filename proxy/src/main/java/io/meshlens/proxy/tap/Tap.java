@@ -12,11 +12,21 @@ import io.meshlens.proxy.metrics.ProxyMetrics;
  */
 public final class Tap {
     private final ProxyMetrics metrics;
+    private final String idPrefix;
     private final CopyOnWriteArrayList<TapSubscriber> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean active;
 
     public Tap(ProxyMetrics metrics) {
+        this(metrics, "");
+    }
+
+    /**
+     * @param pod the pod name: event ids read {@code pod:N}, short and unique across the proxies
+     *            a tap fans in from; plain {@code N} when empty
+     */
+    public Tap(ProxyMetrics metrics, String pod) {
         this.metrics = metrics;
+        this.idPrefix = pod.isEmpty() ? "" : pod + ':';
     }
 
     public boolean active() {
@@ -52,7 +62,7 @@ public final class Tap {
     private void emit(String type, TapSource x) {
         for (TapSubscriber s : subscribers) {
             try {
-                if (!s.offer(type, x)) {
+                if (!s.offer(type, x, idPrefix)) {
                     metrics.tapDropped();
                 }
             } catch (RuntimeException e) {

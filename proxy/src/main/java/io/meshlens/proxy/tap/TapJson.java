@@ -1,6 +1,6 @@
 package io.meshlens.proxy.tap;
 
-import io.meshlens.proxy.ProxyConfig;
+import io.meshlens.proxy.metrics.GrpcStatus;
 
 /**
  * Renders a tap event as one JSON line. Only an allow-list of fields is ever written: no headers,
@@ -9,10 +9,11 @@ import io.meshlens.proxy.ProxyConfig;
 final class TapJson {
     private TapJson() {}
 
-    static String render(String type, TapSource x) {
+    /** {@code idPrefix} ({@code pod:} or "") and the exchange's number make the event's id. */
+    static String render(String type, TapSource x, String idPrefix) {
         StringBuilder b = new StringBuilder(256);
         b.append("{\"type\":\"").append(type).append('"');
-        b.append(",\"id\":").append(x.tapId());
+        b.append(",\"id\":\"").append(idPrefix).append(x.tapId()).append('"');
         field(b, "direction", x.direction().label());
         field(b, "src", x.src());
         field(b, "dst", x.dst());
@@ -28,7 +29,7 @@ final class TapJson {
                 b.append(",\"status_code\":").append(x.statusCode());
             }
             if (x.grpcStatus() >= 0) {
-                field(b, "grpc_status", ProxyConfig.GRPC_CODES.get(x.grpcStatus()));
+                field(b, "grpc_status", GrpcStatus.name(x.grpcStatus()));
             }
         }
         if ("rsp".equals(type)) {

@@ -5,6 +5,7 @@ import io.meshlens.proxy.metrics.ProxyError;
 
 /** A read-only view of one exchange, rendered into tap events only when someone is tapping. */
 public interface TapSource {
+    /** The exchange's number, unique within one proxy (the tap adds the pod name). */
     long tapId();
     Direction direction();
     String src();

@@ -28,7 +28,7 @@ public final class TapSubscriber {
     }
 
     /** Returns false when the event matched but the queue was full (a drop). */
-    synchronized boolean offer(String type, TapSource x) {
+    synchronized boolean offer(String type, TapSource x, String idPrefix) {
         long id = x.tapId();
         int slot = (int) (id & (admitted.length - 1));
         if (type == REQ) {
@@ -78,7 +78,7 @@ public final class TapSubscriber {
             // by this method and the reader only frees space, so the check cannot go stale.
             return false;
         }
-        return queue.offer(TapJson.render(type, x));
+        return queue.offer(TapJson.render(type, x, idPrefix));
     }
 
     /** Waits up to {@code timeoutMillis} for the next line (admin side). */
