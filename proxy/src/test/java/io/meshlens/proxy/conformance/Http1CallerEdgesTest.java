@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,7 +66,6 @@ class Http1CallerEdgesTest {
         return m.sum(metric, labels);
     }
 
-    @Tag("known-defect")
     @Test
     void halfClosedCallerIsServed() throws Exception {
         String answer;
@@ -90,7 +88,6 @@ class Http1CallerEdgesTest {
      * RFC 9112 6.1: a request with both Content-Length and Transfer-Encoding is rejected with 400
      * and the connection closed, whatever the order, so nothing after it can be smuggled in.
      */
-    @Tag("known-defect")
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Content-Length: 5\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 5"})
     void contentLengthWithTransferEncodingIsRejectedAndTheConnectionClosed(String framing) throws Exception {
@@ -105,7 +102,6 @@ class Http1CallerEdgesTest {
                         .isEqualTo(1.0));
     }
 
-    @Tag("known-defect")
     @Test
     void http10RequestWithoutHostGoesUpstreamWithOne() throws Exception {
         String answer = RawClient.exchange(inboundPort(), "GET /old HTTP/1.0\r\n\r\n");
@@ -116,7 +112,6 @@ class Http1CallerEdgesTest {
                 .filteredOn(l -> l.startsWith("host:")).hasSize(1);
     }
 
-    @Tag("known-defect")
     @Test
     void absoluteFormReplacesTheCallersHostOnOutbound() throws Exception {
         String answer = RawClient.exchange(proxy.outboundPort(),

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
@@ -168,7 +167,6 @@ class Http1EdgeCasesIT {
         awaitCounted(Map.of("inbound 200/", 3.0, "request_bytes", 3.0));
     }
 
-    @Tag("known-defect")
     @Test
     void absoluteFormOnOutboundSendsTheUrisHost() throws Exception {
         String got = RawClient.exchange(proxy.outboundPort(), "GET http://app/abs?q=1 HTTP/1.1\r\nHost: elsewhere\r\n"
@@ -223,7 +221,6 @@ class Http1EdgeCasesIT {
         assertThat(appGot()).isEmpty();
     }
 
-    @Tag("known-defect")
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"Content-Length: 5\r\nTransfer-Encoding: chunked", "Transfer-Encoding: chunked\r\nContent-Length: 5"})
     void contentLengthWithTransferEncodingIsRejected(String header) throws Exception {
@@ -242,7 +239,6 @@ class Http1EdgeCasesIT {
         awaitCounted(Map.of("inbound 200/", 1.0, "request_bytes", 5.0));
     }
 
-    @Tag("known-defect")
     @Test
     void halfClosedClientIsAnswered() throws Exception {
         String got;
@@ -256,7 +252,6 @@ class Http1EdgeCasesIT {
         awaitCounted(Map.of("inbound 200/", 1.0));
     }
 
-    @Tag("known-defect")
     @Test
     void http10WithoutHostReachesTheAppAsAValidRequest() throws Exception {
         String got = RawClient.exchange(inbound(), "GET /old HTTP/1.0\r\n\r\n");

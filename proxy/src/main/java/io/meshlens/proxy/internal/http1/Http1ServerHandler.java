@@ -20,6 +20,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 
@@ -75,6 +78,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private Channel upstream;
     private Http1UpstreamHandler upstreamHandler;
     private boolean responseStarted;
+    /** The caller shut its write side (half-close): requests already sent are still answered. */
+    private boolean callerInputClosed;
     private boolean responseDone;
     private boolean upstreamReusable;
 
@@ -84,6 +89,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private boolean callerFlushPending;
 
     private final Http1RequestTarget requestTarget = new Http1RequestTarget();
+    private String localAuthority;
 
     /**
      * @param h2c where an h2c upgrade continues, or null when upgrades are off
@@ -109,16 +115,19 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // a caller may send its request and shut its write side (nc -N, some HTTP/1.0 clients):
+        // the end of input is an event then, not a close, and the response still goes out
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         this.deadline = new Http1Deadline(ctx.executor(), this);
         deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
         if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
-            ctx.read();
+            readCaller();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.read();
+        readCaller();
         super.channelActive(ctx);
     }
 
@@ -152,7 +161,11 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             switch (req) {
                 case IDLE:
                     if (in == null) {
-                        ctx.read();
+                        if (callerInputClosed) {
+                            ctx.close();
+                        } else {
+                            readCaller();
+                        }
                         return;
                     }
                     if (!readHead()) {
@@ -180,12 +193,16 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return false;
         }
         if (n < 0) {
+            if (callerInputClosed) {
+                ctx.close(); // a head the caller will never finish
+                return false;
+            }
             if (!in.isReadable()) {
                 releaseIn();
             } else if (deadline.armed() != Http1Deadline.Kind.HEADER_READ) {
                 deadline.arm(Http1Deadline.Kind.HEADER_READ, headerReadTimeoutNanos); // head started
             }
-            ctx.read();
+            readCaller();
             return false;
         }
         deadline.disarm(); // head complete
@@ -206,6 +223,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         ByteBuf rest = in;
         in = null;
         deadline.stop();
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false); // HTTP/2 ends on the caller's close
         ctx.write(H2cUpgrade.switchingProtocols(ctx.alloc()), ctx.voidPromise());
         h2c.upgrade(ctx, settings, request);
         if (rest.isReadable()) {
@@ -235,7 +253,8 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             requestHeadOut = b.retainedSlice(b.readerIndex(), headLength);
         } else {
             requestHeadOut = ctx.alloc().buffer(headLength + 64);
-            Http1HeadWriter.writeRequest(b, p, t.originStart, t.absoluteAuthority, requestHeadOut);
+            Http1HeadWriter.writeRequest(b, p, t.originStart,
+                    t.absoluteAuthority != null ? t.absoluteAuthority : localAuthority(), requestHeadOut);
         }
         b.skipBytes(headLength);
         if (!b.isReadable()) {
@@ -248,6 +267,19 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return;
         }
         resolver.resolve(exchange, this);
+    }
+
+    /**
+     * The address the caller connected to, as {@code host:port}: the {@code Host} of a request
+     * that names none (HTTP/1.0), since that is the authority the caller addressed.
+     */
+    private String localAuthority() {
+        if (localAuthority == null) {
+            var local = (java.net.InetSocketAddress) ctx.channel().localAddress();
+            String ip = local.getAddress().getHostAddress();
+            localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
+        }
+        return localAuthority;
     }
 
     private void begin(String method, String path, String authority) {
@@ -326,8 +358,10 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         }
         if (requestBody.done()) {
             requestDone();
+        } else if (callerInputClosed && in == null) {
+            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed its side before the request body ended");
         } else if (upstream.isWritable()) {
-            ctx.read(); // else onUpstreamWritable resumes
+            readCaller(); // else onUpstreamWritable resumes
         }
     }
 
@@ -338,7 +372,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             deadline.arm(Http1Deadline.Kind.RESPONSE, responseTimeoutNanos);
         }
         if (in == null) {
-            ctx.read(); // notices the caller leaving (or a pipelined request) while we wait
+            readCaller(); // notices the caller leaving (or a pipelined request) while we wait
         }
     }
 
@@ -348,8 +382,15 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             if (in != null) {
                 forwardRequestBody();
             } else {
-                ctx.read();
+                readCaller();
             }
+        }
+    }
+
+    /** Asks for the caller's next bytes, unless its side is shut: epoll refuses reads after that. */
+    private void readCaller() {
+        if (!callerInputClosed) {
+            ctx.read();
         }
     }
 
@@ -539,7 +580,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
                 up.close();
             }
         }
-        if (closeAfterResponse || !keepAlive || req != Req.DONE || http.draining()) {
+        if (closeAfterResponse || !keepAlive || req != Req.DONE || http.draining() || callerInputClosed && in == null) {
             Channels.closeOnFlush(ctx.channel());
             releaseIn();
             return;
@@ -550,7 +591,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             processCaller();
         } else {
             deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
-            ctx.read();
+            readCaller();
         }
     }
 
@@ -575,6 +616,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         if (!exchange.active()) {
             return;
         }
+
         deadline.disarm();
         Channel up = upstream;
         detachUpstream();
@@ -648,6 +690,18 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            callerInputClosed = true;
+            if (!exchange.active()) {
+                processCaller(); // serves a complete request still buffered, else closes
+            } else if (req == Req.BODY && in == null) {
+                fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed its side before the request body ended");
+            }
+            return;
+        }
+        if (evt instanceof ChannelInputShutdownReadComplete) {
+            return;
+        }
         if (evt == DrainEvent.INSTANCE) {
             if (!exchange.active()) {
                 ctx.close();
