@@ -52,6 +52,13 @@ public final class H2CallerConnection extends H2Endpoint {
     /** One sweep per connection checks response timeouts, instead of one scheduled timer per request. */
     private ScheduledFuture<?> sweep;
     private final ArrayList<H2Exchange> overdue = new ArrayList<>();
+    /**
+     * The last streams the caller reset: a frame on one of those is a stream error (RFC 9113
+     * 5.1), on any other closed stream a connection error. A small ring: older resets count as
+     * closed streams.
+     */
+    private final int[] callerResets = new int[32];
+    private int callerResetsNext;
 
     // caches: most connections talk to one authority and route
     private String lastRawAuthority;
@@ -202,15 +209,53 @@ public final class H2CallerConnection extends H2Endpoint {
         super.userEventTriggered(ctx, evt);
     }
 
-    /** A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the stream. */
+    /**
+     * A malformed frame on a stream: its exchange ends as a protocol error, then Netty resets the
+     * stream. A request refused before it became an exchange (a malformed header block) is
+     * counted here.
+     */
     @Override
     protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
                                  Http2Exception.StreamException http2Ex) {
-        H2Exchange ex = outbound ? null : exchanges.get(http2Ex.streamId());
+        int id = http2Ex.streamId();
+        if (!outbound && http2Ex.error() == Http2Error.STREAM_CLOSED && connection().stream(id) == null
+                && !resetByCaller(id)) {
+            // a frame after both ends sent END_STREAM: a connection error (RFC 9113 5.1, closed)
+            onConnectionError(ctx, false, cause, Http2Exception.connectionError(Http2Error.STREAM_CLOSED,
+                    "frame on closed stream %d", id));
+            return;
+        }
+        Http2Stream stream = connection().stream(id);
+        if (!outbound && stream != null && stream.state() == Http2Stream.State.HALF_CLOSED_REMOTE
+                && http2Ex.error() != Http2Error.STREAM_CLOSED) {
+            // the caller already ended this stream: whatever else it sends on it is STREAM_CLOSED (5.1)
+            http2Ex = (Http2Exception.StreamException) Http2Exception.streamError(id, Http2Error.STREAM_CLOSED, cause,
+                    "frame on half-closed stream %d", id);
+        }
+        H2Exchange ex = outbound ? null : exchanges.get(id);
         if (ex != null) {
             ex.markProtocolError(cause.getMessage());
+        } else if (!outbound && http2Ex.error() == Http2Error.PROTOCOL_ERROR) {
+            // a header list over the limit is answered 431 by Netty's handler before the reset
+            int status = http2Ex instanceof Http2Exception.HeaderListSizeException ? 431 : 0;
+            http.recordConnectionError(listener, conn, Protocol.HTTP2, ProxyError.PROTOCOL_ERROR, status);
         }
         super.onStreamError(ctx, outbound, cause, http2Ex);
+    }
+
+    private boolean resetByCaller(int id) {
+        for (int r : callerResets) {
+            if (r == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refuseMalformed(ChannelHandlerContext ctx, int streamId, Protocol protocol) {
+        http.recordConnectionError(listener, conn, protocol, ProxyError.PROTOCOL_ERROR, 0);
+        resetStream(ctx, streamId, Http2Error.PROTOCOL_ERROR.code(), ctx.newPromise());
+        ctx.flush();
     }
 
     @Override
@@ -247,6 +292,11 @@ public final class H2CallerConnection extends H2Endpoint {
             if (stream == null) {
                 return;
             }
+            if (H2Messages.malformedRequest(headers) != null) {
+                // refused here, never forwarded: the caller sent it, the caller is counted for it
+                refuseMalformed(ctx, streamId, H2Messages.isGrpc(headers) ? Protocol.GRPC : Protocol.HTTP2);
+                return;
+            }
             ex = new H2Exchange(H2CallerConnection.this, stream);
             exchanges.put(streamId, ex);
             ex.start(headers, endStream);
@@ -263,8 +313,16 @@ public final class H2CallerConnection extends H2Endpoint {
             return 0;
         }
 
+        /** The caller ends the connection: streams it opened may finish, then it closes (GOAWAY back first). */
+        @Override
+        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+            ctx.channel().close(); // through this handler: a graceful close that waits for active streams
+        }
+
         @Override
         public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            callerResets[callerResetsNext] = streamId;
+            callerResetsNext = (callerResetsNext + 1) % callerResets.length;
             H2Exchange ex = exchanges.remove(streamId);
             if (ex != null) {
                 ex.onCallerReset(errorCode);
