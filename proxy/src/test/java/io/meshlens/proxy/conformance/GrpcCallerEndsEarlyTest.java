@@ -86,8 +86,9 @@ class GrpcCallerEndsEarlyTest {
     void elapsedDeadlineIsDeadlineExceededFailure() throws Exception {
         // one call first: the deadline must not run out while the channel still connects
         TestServiceGrpc.newBlockingStub(channel).emptyCall(EmptyProtos.Empty.getDefaultInstance());
-        var stub = TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> stub.streamingOutputCall(slowResponse(20_000)).next())
+        // 3 s: the proxy's margin (300 ms) then covers the request's and the reset's delays on a busy host
+        var stub = TestServiceGrpc.newBlockingStub(channel).withDeadlineAfter(3, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> stub.streamingOutputCall(slowResponse(30_000)).next())
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(responses())

@@ -137,14 +137,14 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     /**
      * Whether the call's deadline had passed. The caller's clock started before the request reached
-     * the proxy and its reset travels back, so a margin (a tenth of the timeout, 5 to 100 ms) keeps
-     * a deadline that fired from being read as a cancel.
+     * the proxy and its reset travels back (both delayed further on a busy host), so a margin (a
+     * tenth of the timeout, 5 ms to 1 s) keeps a deadline that fired from being read as a cancel.
      */
     private boolean deadlineElapsed() {
         if (grpcTimeoutNanos < 0) {
             return false;
         }
-        long margin = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(100), grpcTimeoutNanos / 10));
+        long margin = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.SECONDS.toNanos(1), grpcTimeoutNanos / 10));
         return System.nanoTime() - startNanos >= grpcTimeoutNanos - margin;
     }
 
