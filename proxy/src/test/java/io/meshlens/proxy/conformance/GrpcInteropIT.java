@@ -41,10 +41,12 @@ import io.meshlens.proxy.testing.Proxies;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcInteropIT {
-    /** Cases that need credentials, TLS or Google's infrastructure. */
+    /** Cases that need credentials, TLS or Google's infrastructure, and the soak benchmarks. */
     private static final Set<TestCases> NOT_PLAINTEXT = Set.of(TestCases.COMPUTE_ENGINE_CREDS,
             TestCases.COMPUTE_ENGINE_CHANNEL_CREDENTIALS, TestCases.SERVICE_ACCOUNT_CREDS, TestCases.JWT_TOKEN_CREDS,
-            TestCases.OAUTH2_AUTH_TOKEN, TestCases.PER_RPC_CREDS, TestCases.GOOGLE_DEFAULT_CREDENTIALS);
+            TestCases.OAUTH2_AUTH_TOKEN, TestCases.PER_RPC_CREDS, TestCases.GOOGLE_DEFAULT_CREDENTIALS,
+            // latency thresholds per iteration: a benchmark, which a busy host fails with or without a proxy
+            TestCases.RPC_SOAK, TestCases.CHANNEL_SOAK);
     /** Cases that fail against the plain interop service, so there is nothing to compare the proxy with. */
     private static final Map<TestCases, String> FAILS_DIRECTLY = Map.of(
             TestCases.CACHEABLE_UNARY, "needs a server that implements the cacheable GET method",
@@ -128,10 +130,7 @@ class GrpcInteropIT {
         long requestBytes = 0;
         long responseBytes = 0;
         boolean endedEarly = ENDED_BY_CALLER.containsKey(c);
-        if (endedEarly) {
-            String status = ENDED_BY_CALLER.get(c);
-            expected.put(status + "/" + (FAILURE_CODES.contains(status) ? "failure" : "success") + "/downstream_reset", 1.0);
-        } else {
+        if (!endedEarly) {
             assertThat(calls).as("calls the server saw").isNotEmpty();
         }
         for (InteropServer.Call call : endedEarly ? List.<InteropServer.Call>of() : calls) {
@@ -145,9 +144,18 @@ class GrpcInteropIT {
         }
         for (String direction : directions) {
             PromText after = Proxies.scrape(proxy);
-            assertThat(counted(before, after, direction)).as("%s %s: responses by grpc_status/classification/error", c, direction)
-                    .isEqualTo(expected);
-            assertThat(delta(before, after, "meshlens_requests_total", direction)).as("%s %s: requests", c, direction)
+            Map<String, Double> counted = counted(before, after, direction);
+            double requests = delta(before, after, "meshlens_requests_total", direction);
+            if (ENDED_BY_CALLER.containsKey(c)) {
+                // the call may end before its headers leave the client (or the first proxy): then
+                // this listener never saw it; if it did, it counted it with the caller's status
+                String status = ENDED_BY_CALLER.get(c);
+                assertThat(requests).as("%s %s: calls that reached the listener", c, direction).isBetween(0.0, 1.0);
+                expected = requests == 0 ? Map.of() : Map.of(
+                        status + "/" + (FAILURE_CODES.contains(status) ? "failure" : "success") + "/downstream_reset", 1.0);
+            }
+            assertThat(counted).as("%s %s: responses by grpc_status/classification/error", c, direction).isEqualTo(expected);
+            assertThat(requests).as("%s %s: requests", c, direction)
                     .isEqualTo(expected.values().stream().mapToDouble(Double::doubleValue).sum());
             if (!endedEarly) {
                 assertThat(delta(before, after, "meshlens_request_bytes_total", direction)).as("%s %s: request bytes", c, direction)
@@ -186,6 +194,6 @@ class GrpcInteropIT {
     /** The official client, in-process: it throws when the case fails. */
     private static void run(TestCases c, int port) throws Exception {
         TestServiceClient.main(new String[] {"--server_host=localhost", "--server_port=" + port, "--use_tls=false",
-                "--test_case=" + c, "--soak_iterations=3"});
+                "--test_case=" + c});
     }
 }

@@ -227,8 +227,9 @@ public final class H2CallerConnection extends H2Endpoint {
         }
         Http2Stream stream = connection().stream(id);
         if (!outbound && stream != null && stream.state() == Http2Stream.State.HALF_CLOSED_REMOTE
-                && http2Ex.error() != Http2Error.STREAM_CLOSED) {
-            // the caller already ended this stream: whatever else it sends on it is STREAM_CLOSED (5.1)
+                && http2Ex.error() == Http2Error.PROTOCOL_ERROR) {
+            // the caller already ended this stream: HEADERS or DATA sent on it after that are
+            // STREAM_CLOSED (5.1), not the PROTOCOL_ERROR Netty's checks of their content report
             http2Ex = (Http2Exception.StreamException) Http2Exception.streamError(id, Http2Error.STREAM_CLOSED, cause,
                     "frame on half-closed stream %d", id);
         }
