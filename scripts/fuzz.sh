@@ -17,7 +17,7 @@ target="${1:-}"
 duration="${2:-5m}"
 case "$target" in
   exporter) module=exporter; test='PageReaderFuzzTest#anyPageIsReadOrRejectedWithAReason'; instrument='io.meshlens.**' ;;
-  inject) module=install; test='InjectFuzzTest#anyYamlIsInjectedOrRefusedWithAReason'; instrument='io.meshlens.**:org.snakeyaml.**' ;;
+  inject) module=install; test='InjectFuzzTest#anyYamlIsInjectedOrRefusedWithAReason'; instrument='io.meshlens.**,org.snakeyaml.**' ;;
   http1-head) module=proxy; test='Http1HeadParserFuzzTest#anyHeadInAnyPiecesIsParsedOrRefusedTheSameWay'; instrument='io.meshlens.**' ;;
   http1-framer) module=proxy; test='Http1BodyFramerFuzzTest#chunkedBodyEndsWhereTheReferenceEndsIt'; instrument='io.meshlens.**' ;;
   *)
