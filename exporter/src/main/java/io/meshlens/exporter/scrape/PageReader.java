@@ -363,6 +363,8 @@ public final class PageReader {
                 case 12 << 3 | LEN: readSpan(in, h.positive); break;
                 case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
                 case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
+                case 15 << 3 | LEN: walkMessage(in); break; // created timestamp
+                case 16 << 3 | LEN: walkExemplar(in); break;
                 default: skip(in, tag);
             }
         }
@@ -378,6 +380,8 @@ public final class PageReader {
                 cumulative = in.readUInt64();
             } else if (tag == tag(2, FIXED64)) {
                 upperBound = in.readDouble();
+            } else if (tag == tag(3, LEN)) {
+                walkExemplar(in);
             } else {
                 skip(in, tag);
             }
