@@ -316,6 +316,15 @@ public final class PageReader {
         in.popLimit(limit);
     }
 
+    /** Packed doubles: whole ones only, as the generated parser requires. */
+    private static void skipPackedDoubles(CodedInputStream in) throws IOException {
+        int len = in.readRawVarint32();
+        if (len < 0 || len % 8 != 0) {
+            throw new InvalidProtocolBufferException("packed doubles of " + len + " bytes (expected: a multiple of 8)");
+        }
+        in.skipRawBytes(len);
+    }
+
     private void readSummary(CodedInputStream in) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -363,6 +372,7 @@ public final class PageReader {
                 case 12 << 3 | LEN: readSpan(in, h.positive); break;
                 case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
                 case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
+                case 11 << 3 | LEN: case 14 << 3 | LEN: skipPackedDoubles(in); break; // float bucket counts
                 case 15 << 3 | LEN: walkMessage(in); break; // created timestamp
                 case 16 << 3 | LEN: walkExemplar(in); break;
                 default: skip(in, tag);
