@@ -4,7 +4,7 @@
 # per-machine cache (scripts/tools.sh). Idempotent: what is present is not touched.
 #   scripts/setup.sh            everything the tests need
 #   scripts/setup.sh demo       what the demo needs (Debian packages; Prometheus and Alertmanager)
-#   scripts/setup.sh bench      also wrk, nginx, haproxy for bench/
+#   scripts/setup.sh bench      also wrk, haproxy for bench/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 group="${1:-test}"
@@ -20,6 +20,10 @@ want iptables iptables
 want tmux tmux # the live `meshlens top` is tested on a real terminal
 # Prometheus and Alertmanager are the pinned 3.x / 0.35 builds of tools/ (the floor the tests
 # prove: the mixin's config needs 3.9+), never Debian's 2.42 / 0.25.
+# Real peers for the proxy's conformance tests: nghttpd (HTTP/2 server for h2spec) and nginx
+# (the HTTP/1 app of the edge-case test; -light brings the echo module the test config uses).
+want nghttpd nghttp2-server
+want nginx nginx-light
 if [[ "$group" == "test" ]]; then
   # The dashboard's browser tests (cli DashboardIT): Debian's Chromium and its chromedriver.
   want chromium chromium
@@ -34,7 +38,6 @@ if [[ "$group" == "test" ]]; then
 fi
 if [[ "$group" == "bench" ]]; then
   want wrk wrk
-  want nginx nginx
   want haproxy haproxy
 fi
 

@@ -230,7 +230,7 @@ public final class PageReader {
                     break;
                 }
                 case 2 << 3 | LEN: values.gauge = readSingleValue(in, values.gauge); break;
-                case 3 << 3 | LEN: values.counter = readSingleValue(in, values.counter); break;
+                case 3 << 3 | LEN: values.counter = readCounter(in, values.counter); break;
                 case 5 << 3 | LEN: values.untyped = readSingleValue(in, values.untyped); break;
                 case 4 << 3 | LEN: readSummary(in); break;
                 case 7 << 3 | LEN: readHistogram(in, values.histogram); break;
@@ -257,7 +257,7 @@ public final class PageReader {
         labels++;
     }
 
-    /** Counter, Gauge, Untyped: field 1 is the value; the rest (exemplar, created) is skipped. */
+    /** Gauge, Untyped: field 1 is the value; nothing else is defined for them. */
     private static double readSingleValue(CodedInputStream in, double current) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         double v = current;
@@ -272,6 +272,59 @@ public final class PageReader {
         return v;
     }
 
+    /**
+     * Counter: field 1 is the value; its exemplar (2) and created timestamp (3) are messages,
+     * walked (not read) so that a malformed one is refused as the generated parser refuses it.
+     */
+    private static double readCounter(CodedInputStream in, double current) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        double v = current;
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, FIXED64)) {
+                v = in.readDouble();
+            } else if (tag == tag(2, LEN)) {
+                walkExemplar(in);
+            } else if (tag == tag(3, LEN)) {
+                walkMessage(in);
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+        return v;
+    }
+
+    /** Exemplar: labels (1) and timestamp (3) are messages of their own. */
+    private static void walkExemplar(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            if (tag == tag(1, LEN) || tag == tag(3, LEN)) {
+                walkMessage(in);
+            } else {
+                skip(in, tag);
+            }
+        }
+        in.popLimit(limit);
+    }
+
+    /** A nested message whose fields are all scalars or strings (Timestamp, LabelPair): each field must be whole. */
+    private static void walkMessage(CodedInputStream in) throws IOException {
+        int limit = in.pushLimit(in.readRawVarint32());
+        for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+            skip(in, tag);
+        }
+        in.popLimit(limit);
+    }
+
+    /** Packed doubles: whole ones only, as the generated parser requires. */
+    private static void skipPackedDoubles(CodedInputStream in) throws IOException {
+        int len = in.readRawVarint32();
+        if (len < 0 || len % 8 != 0) {
+            throw new InvalidProtocolBufferException("packed doubles of " + len + " bytes (expected: a multiple of 8)");
+        }
+        in.skipRawBytes(len);
+    }
+
     private void readSummary(CodedInputStream in) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -279,6 +332,8 @@ public final class PageReader {
                 values.summaryCount = in.readUInt64();
             } else if (tag == tag(2, FIXED64)) {
                 values.summarySum = in.readDouble();
+            } else if (tag == tag(4, LEN)) {
+                walkMessage(in); // created timestamp
             } else if (tag == tag(3, LEN)) {
                 int l = in.pushLimit(in.readRawVarint32());
                 double q = 0;
@@ -317,6 +372,8 @@ public final class PageReader {
                 case 12 << 3 | LEN: readSpan(in, h.positive); break;
                 case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
                 case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
+                case 11 << 3 | LEN: case 14 << 3 | LEN: skipPackedDoubles(in); break; // float bucket counts
+                case 15 << 3 | LEN: walkMessage(in); break; // created timestamp
                 case 16 << 3 | LEN: readExemplar(in, h); break;
                 default: skip(in, tag);
             }

@@ -46,8 +46,15 @@ public final class EdgeMetrics {
         requests.inc();
     }
 
-    /** Whether the outcome is a failure per the contract's classification. */
+    /**
+     * Whether the outcome is a failure per the contract's classification. A gRPC call the caller
+     * ended carries a synthesized status (CANCELLED, DEADLINE_EXCEEDED) and is classified by it
+     * like any other code, although its error stays {@code downstream_reset}.
+     */
     public boolean isFailure(int status, int grpcStatus, ProxyError error) {
+        if (error == ProxyError.DOWNSTREAM_RESET && grpcStatus >= 0) {
+            return owner.config.isGrpcFailure(grpcStatus);
+        }
         return error != ProxyError.NONE || status >= 500 || owner.config.isGrpcFailure(grpcStatus);
     }
 

@@ -13,6 +13,9 @@ public final class GrpcStatus {
             "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
             "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE",
             "DATA_LOSS", "UNAUTHENTICATED");
+    /** The codes the proxy synthesizes for a call its caller ended. */
+    public static final int CANCELLED = 1;
+    public static final int DEADLINE_EXCEEDED = 4;
 
     private GrpcStatus() {}
 

@@ -14,8 +14,9 @@ import io.netty.buffer.ByteBuf;
  * start line longer than {@code maxLineLength} (CRLF excluded) is 414, header lines adding up to
  * more than {@code maxHeaderSize} bytes are 431, anything malformed is 400. Lines may end in CRLF
  * or a bare LF. Stricter than Netty where request smuggling hides: whitespace before a header's
- * colon, obsolete line folding, conflicting {@code Content-Length} values and a request
- * {@code Transfer-Encoding} that does not end in {@code chunked} are all 400.
+ * colon, obsolete line folding, conflicting {@code Content-Length} values, a request
+ * {@code Transfer-Encoding} that does not end in {@code chunked} and a request with both
+ * {@code Content-Length} and {@code Transfer-Encoding} are all 400.
  */
 final class Http1HeadParser {
     /** Header kinds the proxy acts on; everything else is {@link #OTHER} and passes through. */
@@ -339,6 +340,11 @@ final class Http1HeadParser {
     private void finish(byte[] a) throws Http1ParseException {
         if (transferEncoding && !chunked && request) {
             throw bad("unsupported Transfer-Encoding (the last coding must be chunked)");
+        }
+        if (transferEncoding && contentLength >= 0 && request) {
+            // RFC 9112 6.1: a request framed both ways is refused rather than served, so that no
+            // hop before or after the proxy can read its end differently (request smuggling)
+            throw bad("Content-Length together with Transfer-Encoding");
         }
         if (transferEncoding && contentLength >= 0) {
             // RFC 9112 6.3: Transfer-Encoding overrides Content-Length; the latter must not go on

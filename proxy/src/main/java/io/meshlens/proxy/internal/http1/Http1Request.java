@@ -1,5 +1,7 @@
 package io.meshlens.proxy.internal.http1;
 
+import java.util.function.Supplier;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
@@ -39,8 +41,9 @@ final class Http1Request {
      * framing, and consumes the head.
      *
      * @param needPath whether to build the path (a route table or a tap needs it; it allocates)
+     * @param callerAddressed the authority the caller connected to, for a request without {@code Host}
      */
-    void start(ByteBufAllocator alloc, ByteBuf in, int headLength, boolean needPath) {
+    void start(ByteBufAllocator alloc, ByteBuf in, int headLength, boolean needPath, Supplier<String> callerAddressed) {
         target.read(in, head);
         headRequest = "HEAD".equals(target.method);
         keepAlive = head.keepAlive();
@@ -51,7 +54,7 @@ final class Http1Request {
         } else {
             body.resetLength(Math.max(0, head.contentLength()));
         }
-        headOut = Http1HeadWriter.request(alloc, in, head, headLength, target);
+        headOut = Http1HeadWriter.request(alloc, in, head, headLength, target, callerAddressed);
         in.skipBytes(headLength);
         head.reset();
     }

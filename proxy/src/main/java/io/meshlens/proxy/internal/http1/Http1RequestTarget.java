@@ -23,7 +23,7 @@ final class Http1RequestTarget {
     String authority;
     /** Start of the origin-form part of an absolute-form target (relative to the head), else -1. */
     int originStart;
-    /** The raw authority of an absolute-form target (becomes {@code Host} if the request has none), else null. */
+    /** The raw authority of an absolute-form target (it replaces the request's {@code Host}), else null. */
     String absoluteAuthority;
 
     /** Reads the head that starts at {@code b}'s reader index, as parsed by {@code p}. */

@@ -1,5 +1,7 @@
 package io.meshlens.proxy.internal.http1;
 
+import java.util.function.Supplier;
+
 import io.meshlens.proxy.internal.conn.Channels;
 import io.meshlens.proxy.internal.conn.ConnectionInfo;
 import io.meshlens.proxy.internal.conn.DrainEvent;
@@ -20,6 +22,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 
@@ -67,10 +72,14 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     private boolean closeAfterResponse;
     private Channel upstream;
     private Http1UpstreamHandler upstreamHandler;
+    /** The caller shut its write side (half-close): requests already sent are still answered. */
+    private boolean callerInputClosed;
 
     // flush batching: writes made while handling a read batch are flushed once at its end
     private boolean inCallerRead;
     private boolean upstreamFlushPending;
+    private final Supplier<String> callerAddressed = this::localAuthority;
+    private String localAuthority;
 
     /**
      * @param h2c where an h2c upgrade continues, or null when upgrades are off
@@ -94,16 +103,19 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // a caller may send its request and shut its write side (nc -N, some HTTP/1.0 clients):
+        // the end of input is an event then, not a close, and the response still goes out
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         this.deadline = new Http1Deadline(ctx.executor(), this);
         deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
         if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
-            ctx.read();
+            readCaller();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.read();
+        readCaller();
         super.channelActive(ctx);
     }
 
@@ -137,7 +149,11 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             switch (req) {
                 case IDLE:
                     if (in == null) {
-                        ctx.read();
+                        if (callerInputClosed) {
+                            ctx.close();
+                        } else {
+                            readCaller();
+                        }
                         return;
                     }
                     if (!readHead()) {
@@ -165,12 +181,16 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return false;
         }
         if (n < 0) {
+            if (callerInputClosed) {
+                ctx.close(); // a head the caller will never finish
+                return false;
+            }
             if (!in.isReadable()) {
                 releaseIn();
             } else if (deadline.armed() != Http1Deadline.Kind.HEADER_READ) {
                 deadline.arm(Http1Deadline.Kind.HEADER_READ, headerReadTimeoutNanos); // head started
             }
-            ctx.read();
+            readCaller();
             return false;
         }
         deadline.disarm(); // head complete
@@ -189,11 +209,12 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         ByteBuf rest = in;
         in = null;
         deadline.stop();
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false); // HTTP/2 ends on the caller's close
         H2cUpgrade.handOff(ctx, rest, request.head(), headLength, settings, h2c);
     }
 
     private void startExchange(int headLength) {
-        request.start(ctx.alloc(), in, headLength, http.config().routes().size() > 0 || http.tap().active());
+        request.start(ctx.alloc(), in, headLength, http.config().routes().size() > 0 || http.tap().active(), callerAddressed);
         if (!in.isReadable()) {
             releaseIn();
         }
@@ -205,6 +226,19 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             return;
         }
         resolver.resolve(exchange, this);
+    }
+
+    /**
+     * The address the caller connected to, as {@code host:port}: the {@code Host} of a request
+     * that names none (HTTP/1.0), since that is the authority the caller addressed.
+     */
+    private String localAuthority() {
+        if (localAuthority == null) {
+            var local = (java.net.InetSocketAddress) ctx.channel().localAddress();
+            String ip = local.getAddress().getHostAddress();
+            localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
+        }
+        return localAuthority;
     }
 
     private void begin(String method, String path, String authority) {
@@ -278,8 +312,10 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         }
         if (request.bodyDone()) {
             requestDone();
+        } else if (callerInputClosed && in == null) {
+            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed its side before the request body ended");
         } else if (upstream.isWritable()) {
-            ctx.read(); // else onUpstreamWritable resumes
+            readCaller(); // else onUpstreamWritable resumes
         }
     }
 
@@ -290,7 +326,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             deadline.arm(Http1Deadline.Kind.RESPONSE, responseTimeoutNanos);
         }
         if (in == null) {
-            ctx.read(); // notices the caller leaving (or a pipelined request) while we wait
+            readCaller(); // notices the caller leaving (or a pipelined request) while we wait
         }
     }
 
@@ -300,8 +336,15 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             if (in != null) {
                 forwardRequestBody();
             } else {
-                ctx.read();
+                readCaller();
             }
+        }
+    }
+
+    /** Asks for the caller's next bytes, unless its side is shut: epoll refuses reads after that. */
+    private void readCaller() {
+        if (!callerInputClosed) {
+            ctx.read();
         }
     }
 
@@ -394,7 +437,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
                 up.close();
             }
         }
-        if (closeAfterResponse || !request.keepAlive() || req != Req.DONE || http.draining()) {
+        if (closeAfterResponse || !request.keepAlive() || req != Req.DONE || http.draining() || callerInputClosed && in == null) {
             Channels.closeOnFlush(ctx.channel());
             releaseIn();
             return;
@@ -405,7 +448,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
             processCaller();
         } else {
             deadline.arm(Http1Deadline.Kind.IDLE, idleTimeoutNanos);
-            ctx.read();
+            readCaller();
         }
     }
 
@@ -430,6 +473,7 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
         if (!exchange.active()) {
             return;
         }
+
         deadline.disarm();
         Channel up = upstream;
         detachUpstream();
@@ -503,6 +547,18 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            callerInputClosed = true;
+            if (!exchange.active()) {
+                processCaller(); // serves a complete request still buffered, else closes
+            } else if (req == Req.BODY && in == null) {
+                fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed its side before the request body ended");
+            }
+            return;
+        }
+        if (evt instanceof ChannelInputShutdownReadComplete) {
+            return;
+        }
         if (evt == DrainEvent.INSTANCE) {
             if (!exchange.active()) {
                 ctx.close();

@@ -50,6 +50,13 @@ public final class H2CallerConnection extends H2Endpoint {
     /** One sweep per connection checks response timeouts, instead of one scheduled timer per request. */
     private ScheduledFuture<?> sweep;
     private final ArrayList<H2Exchange> overdue = new ArrayList<>();
+    /**
+     * The last streams the caller reset: a frame on one of those is a stream error (RFC 9113
+     * 5.1), on any other closed stream a connection error. A small ring: older resets count as
+     * closed streams.
+     */
+    private final int[] callerResets = new int[32];
+    private int callerResetsNext;
 
     // caches: most connections talk to one authority and route
     private String lastRawAuthority;
@@ -200,6 +207,53 @@ public final class H2CallerConnection extends H2Endpoint {
         super.userEventTriggered(ctx, evt);
     }
 
+    /**
+     * A malformed frame on a stream: the caller's view of RFC 9113 5.1 (frames on closed and
+     * half-closed streams) first, then the endpoint ends its exchange as a protocol error. A request
+     * refused before it became an exchange (a malformed header block) is counted here.
+     */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        int id = http2Ex.streamId();
+        if (!outbound && http2Ex.error() == Http2Error.STREAM_CLOSED && connection().stream(id) == null
+                && !resetByCaller(id)) {
+            // a frame after both ends sent END_STREAM: a connection error (RFC 9113 5.1, closed)
+            onConnectionError(ctx, false, cause, Http2Exception.connectionError(Http2Error.STREAM_CLOSED,
+                    "frame on closed stream %d", id));
+            return;
+        }
+        Http2Stream stream = connection().stream(id);
+        if (!outbound && stream != null && stream.state() == Http2Stream.State.HALF_CLOSED_REMOTE
+                && http2Ex.error() == Http2Error.PROTOCOL_ERROR) {
+            // the caller already ended this stream: HEADERS or DATA sent on it after that are
+            // STREAM_CLOSED (5.1), not the PROTOCOL_ERROR Netty's checks of their content report
+            http2Ex = (Http2Exception.StreamException) Http2Exception.streamError(id, Http2Error.STREAM_CLOSED, cause,
+                    "frame on half-closed stream %d", id);
+        }
+        if (!outbound && exchange(id) == null && http2Ex.error() == Http2Error.PROTOCOL_ERROR) {
+            // a header list over the limit is answered 431 by Netty's handler before the reset
+            int status = http2Ex instanceof Http2Exception.HeaderListSizeException ? 431 : 0;
+            http.recordConnectionError(listener, conn, Protocol.HTTP2, ProxyError.PROTOCOL_ERROR, status);
+        }
+        super.onStreamError(ctx, outbound, cause, http2Ex);
+    }
+
+    private boolean resetByCaller(int id) {
+        for (int r : callerResets) {
+            if (r == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void refuseMalformed(ChannelHandlerContext ctx, int streamId, Protocol protocol) {
+        http.recordConnectionError(listener, conn, protocol, ProxyError.PROTOCOL_ERROR, 0);
+        resetStream(ctx, streamId, Http2Error.PROTOCOL_ERROR.code(), ctx.newPromise());
+        ctx.flush();
+    }
+
     @Override
     void onNonHttp2Exception(ChannelHandlerContext ctx, Throwable cause) {
         Channels.markCloseError(ctx.channel(), ProxyError.DOWNSTREAM_RESET);
@@ -219,6 +273,11 @@ public final class H2CallerConnection extends H2Endpoint {
             if (stream == null) {
                 return;
             }
+            if (H2Messages.malformedRequest(headers) != null) {
+                // refused here, never forwarded: the caller sent it, the caller is counted for it
+                refuseMalformed(ctx, streamId, H2Messages.isGrpc(headers) ? Protocol.GRPC : Protocol.HTTP2);
+                return;
+            }
             ex = new H2Exchange(H2CallerConnection.this, stream);
             exchanges.put(streamId, ex);
             ex.start(headers, endStream);
@@ -235,8 +294,16 @@ public final class H2CallerConnection extends H2Endpoint {
             return 0;
         }
 
+        /** The caller ends the connection: streams it opened may finish, then it closes (GOAWAY back first). */
+        @Override
+        public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+            ctx.channel().close(); // through this handler: a graceful close that waits for active streams
+        }
+
         @Override
         public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            callerResets[callerResetsNext] = streamId;
+            callerResetsNext = (callerResetsNext + 1) % callerResets.length;
             H2Exchange ex = exchanges.remove(streamId);
             if (ex != null) {
                 ex.onCallerReset(errorCode);

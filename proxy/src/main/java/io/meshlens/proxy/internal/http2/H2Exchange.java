@@ -1,5 +1,7 @@
 package io.meshlens.proxy.internal.http2;
 
+import java.util.concurrent.TimeUnit;
+
 import io.meshlens.proxy.internal.http.ErrorResponses;
 import io.meshlens.proxy.internal.http.Exchange;
 import io.meshlens.proxy.internal.http.Failure;
@@ -34,6 +36,11 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
     private final int callerId;
 
     private Http2Headers requestHeaders;
+    /** The gRPC request's {@code grpc-timeout} in nanoseconds, -1 without one. */
+    private long grpcTimeoutNanos = -1;
+    private long startNanos;
+    /** The caller reset its stream: RFC 9113 5.4.2 forbids answering a RST_STREAM with one. */
+    private boolean callerReset;
 
     /** Made only when request frames arrive before the upstream stream exists. */
     private H2PendingRequest pending;
@@ -67,9 +74,12 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
         if (raw == null) {
             raw = headers.get(HttpHeaderNames.HOST);
         }
-        exchange.begin(H2Messages.isGrpc(headers) ? Protocol.GRPC : Protocol.HTTP2, headers.method(), headers.path(),
+        boolean grpc = H2Messages.isGrpc(headers);
+        exchange.begin(grpc ? Protocol.GRPC : Protocol.HTTP2, headers.method(), headers.path(),
                 caller.normalizeAuthority(raw == null ? null : raw.toString()));
         exchange.traceId(TraceContext.fromHeaders(headers));
+        startNanos = System.nanoTime();
+        grpcTimeoutNanos = grpc ? H2Messages.grpcTimeoutNanos(headers.get(H2Messages.GRPC_TIMEOUT)) : -1;
         if (!exchange.admit()) {
             fail(Failure.overloaded());
             return;
@@ -110,8 +120,33 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
 
     void onCallerReset(long errorCode) {
         if (exchange.active()) {
-            fail(ProxyError.DOWNSTREAM_RESET, 0, "caller reset the stream (" + errorName(errorCode) + ")");
+            callerReset = true;
+            callerEnded("caller reset the stream (" + errorName(errorCode) + ")");
         }
+    }
+
+    /**
+     * The caller went away before the response ended. A gRPC call gets the status its caller saw:
+     * DEADLINE_EXCEEDED when its {@code grpc-timeout} had elapsed, else CANCELLED.
+     */
+    private void callerEnded(String detail) {
+        if (exchange.protocol() == Protocol.GRPC) {
+            exchange.grpcStatus(deadlineElapsed() ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
+        }
+        fail(ProxyError.DOWNSTREAM_RESET, 0, detail);
+    }
+
+    /**
+     * Whether the call's deadline had passed. The caller's clock started before the request reached
+     * the proxy and its reset travels back (both delayed further on a busy host), so a margin (a
+     * tenth of the timeout, 5 ms to 1 s) keeps a deadline that fired from being read as a cancel.
+     */
+    private boolean deadlineElapsed() {
+        if (grpcTimeoutNanos < 0) {
+            return false;
+        }
+        long margin = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.SECONDS.toNanos(1), grpcTimeoutNanos / 10));
+        return System.nanoTime() - startNanos >= grpcTimeoutNanos - margin;
     }
 
     /** The caller's stream closed (connection gone, or both ends done). */
@@ -120,7 +155,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             if (protocolError != null) {
                 fail(ProxyError.PROTOCOL_ERROR, 0, "malformed HTTP/2: " + protocolError);
             } else {
-                fail(ProxyError.DOWNSTREAM_RESET, 0, "caller closed the stream");
+                callerEnded("caller closed the stream");
             }
         }
     }
@@ -466,7 +501,7 @@ final class H2Exchange implements H2UpstreamConnection.Waiter, TargetResolver.Ca
             return;
         }
         finish(err);
-        if (open || (s != null && s.state() == Http2Stream.State.HALF_CLOSED_LOCAL)) {
+        if (!callerReset && (open || (s != null && s.state() == Http2Stream.State.HALF_CLOSED_LOCAL))) {
             long code = err == ProxyError.UPSTREAM_RESET ? upstreamResetCode : Http2Error.CANCEL.code();
             caller.encoder().writeRstStream(caller.ctx, callerId, code, caller.newPromise());
             caller.flushFor(null);

@@ -139,11 +139,32 @@ class Http1HeadParserTest {
     }
 
     @Test
-    void transferEncodingOverridesContentLengthWhichIsDropped() throws Exception {
-        String out = rewriteRequest(req, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", -1, null);
-        assertThat(req.chunked()).isTrue();
-        assertThat(req.contentLength()).isEqualTo(-1);
-        assertThat(out).isEqualTo("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+    void requestWithContentLengthAndTransferEncodingIsRefusedInEitherOrder() {
+        for (String framing : new String[] {"Content-Length: 3\r\nTransfer-Encoding: chunked",
+                "Transfer-Encoding: chunked\r\nContent-Length: 3"}) {
+            req.reset();
+            assertThatThrownBy(() -> parse(req, "POST / HTTP/1.1\r\nHost: a\r\n" + framing + "\r\n\r\n"))
+                    .isInstanceOfSatisfying(Http1ParseException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessageContaining("Content-Length together with Transfer-Encoding");
+        }
+    }
+
+    @Test
+    void responseTransferEncodingOverridesContentLength() throws Exception {
+        parse(rsp, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assertThat(rsp.chunked()).isTrue();
+        assertThat(rsp.contentLength()).isEqualTo(-1);
+        assertThat(rsp.hasDroppedHeaders()).as("the Content-Length does not go on").isTrue();
+    }
+
+    @Test
+    void requestWithoutHostGetsOneAndAbsoluteFormReplacesTheCallersHost() throws Exception {
+        assertThat(rewriteRequest(req, "GET /old HTTP/1.0\r\nAccept: */*\r\n\r\n", -1, "10.0.0.1:8080"))
+                .isEqualTo("GET /old HTTP/1.1\r\nAccept: */*\r\nHost: 10.0.0.1:8080\r\n\r\n");
+        req.reset();
+        String head = "GET http://web:81/p HTTP/1.1\r\nHost: elsewhere\r\nAccept: */*\r\n\r\n";
+        assertThat(rewriteRequest(req, head, head.indexOf("/p"), "web:81"))
+                .isEqualTo("GET /p HTTP/1.1\r\nAccept: */*\r\nHost: web:81\r\n\r\n");
     }
 
     @Test

@@ -20,7 +20,7 @@ class Http1RequestTargetTest {
             int n = parser.parse(b);
             assertThat(n).isEqualTo(head.length());
             target.read(b, parser);
-            ByteBuf out = Http1HeadWriter.request(Unpooled.buffer().alloc(), b, parser, n, target);
+            ByteBuf out = Http1HeadWriter.request(Unpooled.buffer().alloc(), b, parser, n, target, () -> "127.0.0.1:4143");
             try {
                 return out.toString(StandardCharsets.US_ASCII);
             } finally {
