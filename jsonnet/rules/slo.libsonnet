@@ -163,7 +163,10 @@ local p = import '../lib/promql.libsonnet';
       record: 'workload_slo:meshlens_%s_objective:ratio' % sli,
       expr: objective(sli),
     },
-  ] + (if sli == 'latency' then [{ record: 'workload_slo:meshlens_latency_bound_seconds:max', expr: bound }] else []),
+  ] + (if sli == 'latency' then [{
+         record: 'workload_slo:meshlens_latency_bound_seconds:max',
+         expr: 'max by (%s, period) (meshlens_slo_latency_bound_seconds{%s})' % [W, c.exporterSelector],
+       }] else []),
 
   local callerRules = if !c.sloPerCaller then [] else [
     {

@@ -142,24 +142,21 @@ class MixinConfigTest {
         assertThat(exprs(render("{}"))).noneMatch(x -> x.contains("cluster"));
     }
 
-    @Test
-    void severitiesComeFromTheConfigAndTheAlertmanagerExampleRoutesThem() throws Exception {
-        JsonNode defaults = render("{}");
+    private static java.util.Set<String> alertSeverities(JsonNode out) {
         java.util.Set<String> severities = new java.util.TreeSet<>();
-        rules(defaults).forEach(r -> {
+        rules(out).forEach(r -> {
             if (r.has("alert")) {
                 severities.add(r.path("labels").path("severity").asText());
             }
         });
-        assertThat(severities).containsExactly("critical", "warning");
+        return severities;
+    }
+
+    @Test
+    void severitiesComeFromTheConfigAndTheAlertmanagerExampleRoutesThem() throws Exception {
+        assertThat(alertSeverities(render("{}"))).containsExactly("critical", "warning");
         JsonNode custom = render("{ pageSeverity: 'P1', ticketSeverity: 'P3' }");
-        java.util.Set<String> customSeverities = new java.util.TreeSet<>();
-        rules(custom).forEach(r -> {
-            if (r.has("alert")) {
-                customSeverities.add(r.path("labels").path("severity").asText());
-            }
-        });
-        assertThat(customSeverities).containsExactly("P1", "P3");
+        assertThat(alertSeverities(custom)).containsExactly("P1", "P3");
         assertThat(custom.path("alerts/alertmanager.yml").toString()).contains("severity=\\\"P1\\\"", "severity=\\\"P3\\\"")
                 .doesNotContain("critical");
     }
