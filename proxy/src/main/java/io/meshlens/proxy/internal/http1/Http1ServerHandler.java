@@ -230,11 +230,11 @@ public final class Http1ServerHandler extends ChannelInboundHandlerAdapter
 
     /**
      * The address the caller connected to, as {@code host:port}: the {@code Host} of a request
-     * that names none (HTTP/1.0), since that is the authority the caller addressed.
+     * that names none (HTTP/1.0), since that is the authority the caller addressed; null on a
+     * transport without an IP address (no {@code Host} is added then).
      */
     private String localAuthority() {
-        if (localAuthority == null) {
-            var local = (java.net.InetSocketAddress) ctx.channel().localAddress();
+        if (localAuthority == null && ctx.channel().localAddress() instanceof java.net.InetSocketAddress local) {
             String ip = local.getAddress().getHostAddress();
             localAuthority = (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + local.getPort();
         }
