@@ -76,11 +76,11 @@ final class PrometheusStat {
         Map<String, Double>[] q = new Map[3];
         double[] quantiles = {0.5, 0.95, 0.99};
         for (int i = 0; i < 3; i++) {
-            // Classic buckets, or the native histogram where Prometheus ingests that instead.
+            // native histograms (Prometheus 3 with scrape_native_histograms stores only those), else classic buckets
             q[i] = prom.vector("histogram_quantile(" + quantiles[i] + ", sum by (" + group
-                    + ", le) (rate(meshlens_response_latency_seconds_bucket{" + edgeSel + "}[" + window + "])))"
-                    + " or histogram_quantile(" + quantiles[i] + ", sum by (" + group
-                    + ") (rate(meshlens_response_latency_seconds{" + edgeSel + "}[" + window + "])))", by);
+                    + ") (rate(meshlens_response_latency_seconds{" + edgeSel + "}[" + window + "]))) or histogram_quantile("
+                    + quantiles[i] + ", sum by (" + group
+                    + ", le) (rate(meshlens_response_latency_seconds_bucket{" + edgeSel + "}[" + window + "])))", by);
         }
         Map<String, Double> meshed = kind.equals("pod") ? Map.of()
                 : prom.vector("sum by (" + group + ") (meshlens_workload_pods{" + podSel + "meshed=\"true\"})", by);
