@@ -52,7 +52,7 @@ class TraceExemplarTest {
 
             om = new String(metrics(p, "application/openmetrics-text; version=1.0.0").body());
             assertThat(om).containsPattern("meshlens_response_latency_seconds_bucket\\{[^}]*\\} \\d+ # \\{trace_id=\"(" + TRACE_ID
-                    + "|0000000000000000e457b5a2e4d86bd1)\"\\} [0-9.e-]+ [0-9.]+");
+                    + "|0000000000000000e457b5a2e4d86bd1)\"\\} [0-9.eE+-]+ [0-9.]+");
 
             HttpResponse<byte[]> pb = metrics(p, "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited");
             List<String> traceIds = new ArrayList<>();
