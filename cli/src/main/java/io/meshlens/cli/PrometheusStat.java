@@ -110,6 +110,8 @@ final class PrometheusStat {
             r.put("meshed_pods", kind.equals("pod") ? 1 : meshed.getOrDefault(key, 0.0).longValue());
             r.put("total_pods", kind.equals("pod") ? 1 : total.getOrDefault(key, 0.0).longValue());
             Double all = rps.get(key);
+            // rate() times the window is Prometheus' increase() over it: the responses in the window
+            r.put("requests", all == null ? 0 : Math.round(all * windowSeconds));
             if (all == null || all == 0) {
                 r.put("rps", 0.0);
                 r.putNull("success_rate");
@@ -126,6 +128,12 @@ final class PrometheusStat {
             r.put("read_bytes_per_second", read.getOrDefault(key, 0.0) * scale);
             r.put("write_bytes_per_second", write.getOrDefault(key, 0.0) * scale);
         }
+        // The live API's scope fields (docs/api.md): here, the exporters whose series Prometheus
+        // holds in the window; Prometheus answers from what it stored, never from a missing peer.
+        out.put("exporters", prom.vector("count(count by (instance) (count_over_time(meshlens_exporter_series[" + window + "])))")
+                .getOrDefault("", 0.0).longValue());
+        out.put("partial", false);
+        out.putArray("missing");
         return out;
     }
 

@@ -71,14 +71,15 @@ final class DemoPrometheus implements AutoCloseable {
                     "scrape_configs:",
                     "  - job_name: meshlens-exporter",
                     "    honor_labels: true",
+                    // the classic buckets too: the trace-id exemplars the demo's story ends at sit on them
+                    "    always_scrape_classic_histograms: true",
                     "    static_configs: [{targets: ['" + exporter.getHostString() + ":" + exporter.getPort() + "']}]",
                     ""));
             Path log = workDir.resolve("prometheus.log");
             Process p = new ProcessBuilder(binary.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + workDir.resolve("tsdb"),
                     "--web.listen-address=" + listen.getHostString() + ":" + listen.getPort(),
-                    // Classic buckets (OpenMetrics): their exemplars are what Prometheus stores,
-                    // 2.42 and 3.x alike; a native-histogram scrape would keep none on 2.42.
+                    // exemplars of the classic buckets (trace ids), stored beside the native histograms
                     "--enable-feature=exemplar-storage", "--log.level=warn")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             DemoPrometheus prom = new DemoPrometheus(p, listen);

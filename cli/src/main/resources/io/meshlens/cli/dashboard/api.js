@@ -13,6 +13,8 @@ export async function api(path, params, signal) {
   const rsp = await fetch('/api/v1/' + path + (q.size ? '?' + q : ''), { signal });
   const body = await rsp.json().catch(() => ({ error: 'HTTP ' + rsp.status }));
   if (rsp.status === 502 && body.unreachable) throw new Unreachable(body.error);
+  // the exporter answers 404 for a namespace or resource it knows nothing of (docs/api.md)
+  if (rsp.status === 404) throw new NotFound((body.error || 'not found').split('\n')[0]);
   if (!rsp.ok) throw new Error(body.error || 'HTTP ' + rsp.status);
   return body;
 }
