@@ -274,14 +274,8 @@ final class Http1HeadParser {
                     ? "obsolete line folding is not accepted" : "invalid header line");
         }
         int nEnd = i;
-        int vs = i + 1;
-        while (vs < end && Ascii.isWhitespace(a[vs])) {
-            vs++;
-        }
-        int ve = end;
-        while (ve > vs && Ascii.isWhitespace(a[ve - 1])) {
-            ve--;
-        }
+        int vs = trimStart(a, i + 1, end);
+        int ve = trimEnd(a, vs, end);
         if (count == kind.length) {
             grow();
         }
@@ -370,18 +364,9 @@ final class Http1HeadParser {
             int s = valueStart[c];
             int e = valueEnd[c];
             while (s < e) {
-                int comma = s;
-                while (comma < e && a[comma] != ',') {
-                    comma++;
-                }
-                int ts = s;
-                int te = comma;
-                while (ts < te && Ascii.isWhitespace(a[ts])) {
-                    ts++;
-                }
-                while (te > ts && Ascii.isWhitespace(a[te - 1])) {
-                    te--;
-                }
+                int comma = comma(a, s, e);
+                int ts = trimStart(a, s, comma);
+                int te = trimEnd(a, ts, comma);
                 for (int h = 0; h < count; h++) {
                     if (!drop[h] && nameEnd[h] - nameStart[h] == te - ts
                         && Ascii.regionEqualsIgnoreCase(a, nameStart[h], ts, te - ts)) {
@@ -393,20 +378,35 @@ final class Http1HeadParser {
         }
     }
 
+    /** The first comma of a[s..e), or e: where a list element ends. */
+    private static int comma(byte[] a, int s, int e) {
+        while (s < e && a[s] != ',') {
+            s++;
+        }
+        return s;
+    }
+
+    /** The first non-whitespace position of a[s..e), or e. */
+    private static int trimStart(byte[] a, int s, int e) {
+        while (s < e && Ascii.isWhitespace(a[s])) {
+            s++;
+        }
+        return s;
+    }
+
+    /** The end of a[s..e) without its trailing whitespace. */
+    private static int trimEnd(byte[] a, int s, int e) {
+        while (e > s && Ascii.isWhitespace(a[e - 1])) {
+            e--;
+        }
+        return e;
+    }
+
     private void connectionTokens(byte[] a, int s, int e) {
         while (s < e) {
-            int comma = s;
-            while (comma < e && a[comma] != ',') {
-                comma++;
-            }
-            int ts = s;
-            int te = comma;
-            while (ts < te && Ascii.isWhitespace(a[ts])) {
-                ts++;
-            }
-            while (te > ts && Ascii.isWhitespace(a[te - 1])) {
-                te--;
-            }
+            int comma = comma(a, s, e);
+            int ts = trimStart(a, s, comma);
+            int te = trimEnd(a, ts, comma);
             if (Ascii.equalsIgnoreCase(a, ts, te, CLOSE)) {
                 close = true;
             } else if (Ascii.equalsIgnoreCase(a, ts, te, KEEP_ALIVE_TOKEN)) {
