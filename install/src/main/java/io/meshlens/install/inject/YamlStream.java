@@ -6,18 +6,21 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.comments.CommentType;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
@@ -51,6 +54,7 @@ final class YamlStream {
                 if (isRecursive(n)) {
                     throw new InjectException("document " + (docs.size() + 1) + ": recursive aliases are not allowed");
                 }
+                dropBlankLinesBeforeExplicitKeys(n);
                 docs.add(n);
             }
         } catch (MarkedYamlEngineException e) {
@@ -92,6 +96,41 @@ final class YamlStream {
             out.append(w);
         }
         return out.toString();
+    }
+
+    /**
+     * The emitter writes a key of 128 characters or more, or one spanning lines, in explicit form
+     * ({@code ? key}), and the parser keeps no blank line before a {@code ?}: blank lines kept there
+     * would vanish on the next run, and inject's output would not be a fixed point.
+     */
+    private static void dropBlankLinesBeforeExplicitKeys(Node n) {
+        if (n instanceof SequenceNode) {
+            ((SequenceNode) n).getValue().forEach(YamlStream::dropBlankLinesBeforeExplicitKeys);
+        } else if (n instanceof MappingNode) {
+            for (NodeTuple t : ((MappingNode) n).getValue()) {
+                Node key = t.getKeyNode();
+                if (key instanceof ScalarNode && writtenAsExplicitKey((ScalarNode) key) && key.getBlockComments() != null) {
+                    key.setBlockComments(key.getBlockComments().stream()
+                            .filter(c -> c.getCommentType() != CommentType.BLANK_LINE).collect(Collectors.toList()));
+                }
+                dropBlankLinesBeforeExplicitKeys(t.getValueNode());
+            }
+        }
+    }
+
+    /**
+     * Whether the emitter may write this key as {@code ? key}: its simple-key limit is 128
+     * characters, escapes, anchor and tag included, so this errs towards yes.
+     */
+    private static boolean writtenAsExplicitKey(ScalarNode key) {
+        String v = key.getValue();
+        if (v.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)) {
+            return true;
+        }
+        // a character outside printable ASCII may be written as an escape of up to 10 characters
+        long written = v.chars().mapToLong(c -> c >= 0x20 && c < 0x7f ? 1 : 10).sum();
+        int decorations = key.getAnchor().map(a -> a.getValue().length() + 1).orElse(0) + key.getTag().getValue().length();
+        return written + decorations >= 100;
     }
 
     private static boolean isRecursive(Node root) {

@@ -78,6 +78,14 @@ class InjectorTest {
     }
 
     @Test
+    void blankLinesAreKeptExceptBeforeAKeyWrittenAsExplicitKeySoASecondRunChangesNothing() throws Exception {
+        String longKey = "k".repeat(200);
+        String once = injector.inject("a: b\n\n\nshort: 1\n\n" + longKey + ": 2\n").yaml();
+        assertThat(once).isEqualTo("a: b\n\n\nshort: 1\n? " + longKey + "\n: 2\n");
+        assertThat(injector.inject(once).yaml()).isEqualTo(once);
+    }
+
+    @Test
     void runToCompletionPodsGetTheProxyAsANativeSidecarSoTheyCanFinish() throws Exception {
         Injector auto = new Injector(InjectOptions.builder().nativeSidecar(InjectOptions.NativeSidecar.AUTO).build());
         CronJob cj = k8s.unmarshal(auto.inject(InjectGoldenTest.read("cronjob.input.yaml")).yaml(), CronJob.class);
