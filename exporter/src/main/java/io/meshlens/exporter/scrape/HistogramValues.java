@@ -52,7 +52,15 @@ public final class HistogramValues {
             names[i] = labelNamesAndValues.get(2 * i);
             values[i] = labelNamesAndValues.get(2 * i + 1);
         }
-        Exemplar.Builder b = Exemplar.builder().value(value).labels(Labels.of(names, values));
+        Labels labels;
+        try {
+            labels = Labels.of(names, values);
+        } catch (IllegalArgumentException e) {
+            // An exemplar whose label names client_java refuses (empty, duplicated) cannot be
+            // written again; the page is well-formed protobuf, so it is read and this one dropped.
+            return;
+        }
+        Exemplar.Builder b = Exemplar.builder().value(value).labels(labels);
         if (timestampMillis != 0) {
             b.timestampMillis(timestampMillis);
         }
