@@ -97,7 +97,7 @@ class KubernetesDiscoveryTest {
                 .withNewSpec().withClusterIP("127.0.1.160").addToSelector("app", "web").endSpec().build());
 
         exporter = ExporterServer.start(Exporters.config().kubernetesClient(client).build());
-        await().atMost(Duration.ofSeconds(20)).until(exporter::isReady);
+        await().atMost(Exporters.PATIENCE).until(exporter::isReady);
 
         HttpClient viaBot = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(bot.outbound())).build();
         for (int i = 0; i < 12; i++) {
@@ -149,7 +149,7 @@ class KubernetesDiscoveryTest {
     void seriesCarryOwnersOfBothSidesAndAPodsSeriesGoWithIt() throws Exception {
         Map<String, String> webInbound = Map.of("direction", "inbound", "namespace", NS, "workload_kind", "deployment",
                 "workload", "web", "src_kind", "deployment", "src_workload", "vote-bot", "src_namespace", NS);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await().atMost(Exporters.PATIENCE).untilAsserted(() -> {
             PromText m = Exporters.scrape(exporter);
             assertThat(m.sum("meshlens_responses_total", webInbound)).isEqualTo(24);
             // through the pod IP and through the Service's cluster IP: both name deployment/web
@@ -160,10 +160,13 @@ class KubernetesDiscoveryTest {
                     .as(m.named("meshlens_responses_total").stream().filter(s -> "web-svc:80".equals(s.labels().get("authority"))).toList().toString())
                     .isEqualTo(12);
         });
-        PromText m = Exporters.scrape(exporter);
-        assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "availability"))).isEqualTo(0.995);
-        assertThat(m.sum("meshlens_exporter_informer_events_total", Map.of("resource", "pods", "event", "add"))).isGreaterThanOrEqualTo(4);
-        assertThat(m.named("meshlens_exporter_target_up")).hasSize(2); // the evicted and the completed pod are not scraped
+        await().atMost(Exporters.PATIENCE).untilAsserted(() -> {
+            PromText m = Exporters.scrape(exporter);
+            assertThat(m.sum("meshlens_slo_objective", Map.of("workload", "web", "sli", "availability"))).isEqualTo(0.995);
+            assertThat(m.sum("meshlens_exporter_informer_events_total", Map.of("resource", "pods", "event", "add")))
+                    .isGreaterThanOrEqualTo(4);
+            assertThat(m.named("meshlens_exporter_target_up")).hasSize(2); // the evicted and the completed pod are not scraped
+        });
 
         // evicted and completed pods are listed, flagged, and never break anything
         var proxies = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Exporters.get(exporter, "/api/v1/proxies").body())
@@ -173,7 +176,7 @@ class KubernetesDiscoveryTest {
         assertThat(proxies.findValuesAsText("workload")).contains("report", "web", "vote-bot");
 
         client.pods().inNamespace(NS).withName("vote-bot-77d4-a").delete();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await().atMost(Exporters.PATIENCE).untilAsserted(() -> {
             PromText after = Exporters.scrape(exporter);
             assertThat(after.samples()).noneMatch(s -> "vote-bot-77d4-a".equals(s.labels().get("pod")));
             assertThat(after.named("meshlens_exporter_target_up")).hasSize(1);
@@ -182,20 +185,22 @@ class KubernetesDiscoveryTest {
 
     @Test
     void theApiServerGoingAwayKeepsTheLastStateAndReadySaysSo() throws Exception {
-        await().atMost(Duration.ofSeconds(15)).until(() ->
+        await().atMost(Exporters.PATIENCE).until(() ->
                 Exporters.scrape(exporter).sum("meshlens_responses_total", Map.of("workload", "web", "direction", "inbound")) == 24);
         server.destroy();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Exporters.PATIENCE).untilAsserted(() -> {
             HttpResponse<String> ready = Exporters.get(exporter, "/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).contains("Kubernetes API unreachable");
         });
         assertThat(exporter.isReady()).isFalse();
         // the proxies are still scraped with the identity known before the outage
-        PromText m = Exporters.scrape(exporter);
-        assertThat(m.sum("meshlens_responses_total", Map.of("workload", "web", "direction", "inbound",
-                "src_workload", "vote-bot"))).isEqualTo(24);
-        assertThat(m.sum("meshlens_exporter_target_up", Map.of("workload", "web"))).isEqualTo(1);
+        await().atMost(Exporters.PATIENCE).untilAsserted(() -> {
+            PromText m = Exporters.scrape(exporter);
+            assertThat(m.sum("meshlens_responses_total", Map.of("workload", "web", "direction", "inbound",
+                    "src_workload", "vote-bot"))).isEqualTo(24);
+            assertThat(m.sum("meshlens_exporter_target_up", Map.of("workload", "web"))).isEqualTo(1);
+        });
     }
 
 }

@@ -16,12 +16,22 @@ import io.meshlens.proxy.testing.PromText;
 public final class Exporters {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * How long a test waits for the exporter to reach a state: long enough for a machine at a
+     * load average of 50; a passing wait returns as soon as the state is reached.
+     */
+    public static final Duration PATIENCE = Duration.ofSeconds(60);
+
     private Exporters() {}
 
-    /** Fast cycles on an ephemeral loopback port in the exporter tests' range. */
+    /**
+     * One-second cycles on an ephemeral loopback port in the exporter tests' range. A scrape that
+     * times out drops its target's series for that cycle, so tests read the exporter inside
+     * {@code await()} blocks: on a loaded machine they take more cycles, never a different answer.
+     */
     public static ExporterConfig.Builder config() {
         return ExporterConfig.builder().listen(new InetSocketAddress("127.0.1.250", 0))
-                .scrapeInterval(Duration.ofMillis(400)).scrapeTimeout(Duration.ofMillis(400));
+                .scrapeInterval(Duration.ofSeconds(1)).scrapeTimeout(Duration.ofSeconds(1));
     }
 
     public static HttpResponse<String> get(RunningExporter e, String pathAndQuery) throws IOException, InterruptedException {
