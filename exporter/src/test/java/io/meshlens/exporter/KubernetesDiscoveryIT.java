@@ -193,7 +193,7 @@ class KubernetesDiscoveryIT {
         Kubectl.Result manual = k8s.kubectl().run("create", "job", "-n", NS, "nightly-manual", "--from=cronjob/nightly");
         assertThat(manual.ok()).as("%s", manual).isTrue();
         admin.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
-                .withNewSpec().addToSelector("app", "web").addNewPort().withPort(80).withNewTargetPort(8080).endPort().endSpec().build()).create();
+                .withNewSpec().addToSelector("app", "web").addNewPort().withPort(8080).withNewTargetPort(8080).endPort().endSpec().build()).create();
 
         List<Pod> web = schedule("web", 2);
         schedule("db", 1);
@@ -253,7 +253,8 @@ class KubernetesDiscoveryIT {
     @Test
     @Order(3)
     void trafficToAServiceClusterIpIsNamedByTheWorkloadBehindIt() throws Exception {
-        String clusterIp = admin.services().inNamespace(NS).withName("web").get().getSpec().getClusterIP();
+        var spec = admin.services().inNamespace(NS).withName("web").get().getSpec();
+        String clusterIp = spec.getClusterIP();
         assertThat(clusterIp).as("allocated from --service-cluster-ip-range=" + SERVICE_RANGE).startsWith("127.0.100.");
         // The real EndpointSlice controller cannot publish these pods: the API server refuses
         // loopback addresses in an EndpointSlice ("may not be in the loopback range"). The
@@ -261,7 +262,8 @@ class KubernetesDiscoveryIT {
         // the Service's selector, as it does for any Service without published endpoints.
         assertThat(admin.discovery().v1().endpointSlices().inNamespace(NS).withLabel("kubernetes.io/service-name", "web").list()
                 .getItems()).singleElement().satisfies(es -> assertThat(es.getEndpoints()).isNullOrEmpty());
-        webService = ClusterIpForwarder.start(new InetSocketAddress(clusterIp, 80), () -> readyBackends("web"));
+        // an unprivileged Service port: the forwarder need not run as root
+        webService = ClusterIpForwarder.start(new InetSocketAddress(clusterIp, spec.getPorts().get(0).getPort()), () -> readyBackends("web"));
         // "web" resolves to the ClusterIP, as cluster DNS answers for web.shop.svc
         FakePod cart = FakePod.start("127.0.3." + NEXT_IP.getAndIncrement(), Map.of("web", webService.address()), adminPort);
         fakePods.add(cart);
