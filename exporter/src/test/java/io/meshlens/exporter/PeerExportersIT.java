@@ -42,7 +42,8 @@ import io.meshlens.kubetesting.Kubectl;
  * controller; each pod is bound and given, as its status IP, the loopback address where that
  * node's exporter really listens. Each exporter scrapes only its node's proxies and learns its
  * peers from its own pod informer, yet the live API of any one answers for the whole cluster,
- * exactly the sum of the three shards, and names the node whose exporter has stopped.
+ * exactly the sum of the three shards, and names the node whose exporter has stopped, then
+ * follows that node's replacement exporter pod from unbound to Pending to Running.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PeerExportersIT {
@@ -100,12 +101,7 @@ class PeerExportersIT {
             exporterPodByNode.put(node, p.getMetadata().getName());
         }
         for (int i = 0; i < NODES.length; i++) {
-            int port = i == 0 ? 0 : exporters.get(0).port();
-            // A scrape that times out on a busy machine would drop a pod from that cycle's window;
-            // a generous timeout keeps the counts whole (this test is about merging, not scraping).
-            exporters.add(ExporterServer.start(ExporterConfig.builder().kubernetesClient(k8s.serviceAccount("meshlens", "meshlens-exporter"))
-                    .nodeName(NODES[i]).listen(new InetSocketAddress(EXPORTER_IPS[i], port))
-                    .scrapeInterval(Duration.ofSeconds(2)).scrapeTimeout(Duration.ofSeconds(2)).build()));
+            exporters.add(exporter(i, i == 0 ? 0 : exporters.get(0).port()));
         }
         for (int i = 0; i < NODES.length; i++) {
             Pod p = admin.pods().inNamespace("meshlens").withName(exporterPodByNode.get(NODES[i])).get();
@@ -113,6 +109,15 @@ class PeerExportersIT {
             kubelet.run(p, EXPORTER_IPS[i], "192.0.2." + (i + 1));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> exporters.stream().allMatch(RunningExporter::isReady));
+    }
+
+    /** The exporter of node {@code i}, as its service account, on its pod's IP. */
+    private static RunningExporter exporter(int i, int port) {
+        // A scrape that times out on a busy machine would drop a pod from that cycle's window;
+        // a generous timeout keeps the counts whole (this test is about merging, not scraping).
+        return ExporterServer.start(ExporterConfig.builder().kubernetesClient(k8s.serviceAccount("meshlens", "meshlens-exporter"))
+                .nodeName(NODES[i]).listen(new InetSocketAddress(EXPORTER_IPS[i], port))
+                .scrapeInterval(Duration.ofSeconds(2)).scrapeTimeout(Duration.ofSeconds(2)).build());
     }
 
     /** web on node-a and node-b, api on node-c, the bot calling all three from node-b; proxies on loopback. */
@@ -255,6 +260,53 @@ class PeerExportersIT {
                     assertThat(m.get("error").asText()).startsWith(EXPORTER_IPS[2] + ":" + exporters.get(0).port() + ": ");
                 });
                 assertThat(requestsByName(stat)).containsEntry("web", (long) WEB_A_OK + WEB_A_FAILED + WEB_B_OK).containsEntry("api", 0L);
+            }
+        });
+    }
+
+    @Test
+    @Order(3)
+    void theExportersFollowAReplacedExporterPodFromUnboundToRunning() throws Exception {
+        String old = exporterPodByNode.get("node-c");
+        admin.pods().inNamespace("meshlens").withName(old).withGracePeriod(0).delete();
+        List<Pod> replacement = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            replacement.clear();
+            for (Pod p : admin.pods().inNamespace("meshlens").withLabel("app.kubernetes.io/name", "meshlens-exporter").list().getItems()) {
+                if (!p.getMetadata().getName().equals(old) && "node-c".equals(Kubelet.daemonSetNode(p, ""))) {
+                    replacement.add(p);
+                }
+            }
+            assertThat(replacement).as("the DaemonSet controller's new pod for node-c").hasSize(1);
+        });
+        String name = replacement.get(0).getMetadata().getName();
+        // not bound yet: node-c runs meshed pods and no exporter pod
+        awaitOnlyNodeCMissing("", "no exporter pod (labels {app.kubernetes.io/name=meshlens-exporter} in namespace meshlens)"
+                + " on this node, which runs meshed pods");
+        kubelet.bind(replacement.get(0), "node-c");
+        awaitOnlyNodeCMissing("meshlens/" + name, "exporter pod meshlens/" + name + " is Pending without an IP");
+
+        exporters.set(2, exporter(2, exporters.get(0).port()));
+        kubelet.run(replacement.get(0), EXPORTER_IPS[2], "192.0.2.3");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int i = 0; i < NODES.length; i++) {
+                JsonNode stat = get(i, "/api/v1/stat?resource=deploy&namespace=" + NS + "&window=5m");
+                assertThat(stat.get("partial").asBoolean()).as("%s", stat).isFalse();
+                assertThat(stat.get("exporters").asInt()).isEqualTo(3);
+            }
+        });
+    }
+
+    private static void awaitOnlyNodeCMissing(String exporter, String error) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int i = 0; i < 2; i++) {
+                JsonNode stat = get(i, "/api/v1/stat?resource=deploy&namespace=" + NS + "&window=5m");
+                assertThat(stat.get("exporters").asInt()).isEqualTo(2);
+                assertThat(stat.get("missing")).singleElement().satisfies(m -> {
+                    assertThat(m.get("node").asText()).isEqualTo("node-c");
+                    assertThat(m.get("exporter").asText()).isEqualTo(exporter);
+                    assertThat(m.get("error").asText()).isEqualTo(error);
+                });
             }
         });
     }
