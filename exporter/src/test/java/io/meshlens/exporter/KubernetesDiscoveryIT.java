@@ -28,7 +28,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -40,6 +39,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshlens.exporter.testing.ClusterIpForwarder;
 import io.meshlens.exporter.testing.Exporters;
 import io.meshlens.exporter.testing.FakePod;
 import io.meshlens.exporter.testing.Kubelet;
@@ -58,6 +58,8 @@ class KubernetesDiscoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NS = "shop";
     private static final AtomicInteger NEXT_IP = new AtomicInteger(11);
+    private static final String SERVICE_RANGE = "127.0.100.0/24";
+    private static final int TO_CLUSTER_IP = 9;
 
     static ControlPlane k8s;
     static KubernetesClient admin;
@@ -67,10 +69,12 @@ class KubernetesDiscoveryIT {
     static final Map<String, FakePod> podsByName = new HashMap<>();
     static final List<FakePod> fakePods = new ArrayList<>();
     static FakePod bot;
+    static ClusterIpForwarder webService;
 
     @BeforeAll
     static void start() throws Exception {
-        k8s = ControlPlane.start(ControlPlane.Options.WITH_CONTROLLERS);
+        // ClusterIPs on loopback, where a test can listen for them as kube-proxy would
+        k8s = ControlPlane.start(ControlPlane.Options.WITH_CONTROLLERS.withServiceClusterIpRange(SERVICE_RANGE));
         admin = k8s.admin();
         kubelet = new Kubelet(admin);
         try (ServerSocket s = new ServerSocket()) {
@@ -86,20 +90,8 @@ class KubernetesDiscoveryIT {
         }
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS)
                 .addToLabels("pod-security.kubernetes.io/enforce", "privileged").endMetadata().build()).create();
-        for (String node : List.of("node-a", "node-b")) {
-            var n = admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
-            // Ready, as its kubelet would report
-            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder().addNewCondition().withType("Ready").withStatus("True")
-                    .withReason("KubeletReady").withLastHeartbeatTime(java.time.Instant.now().toString())
-                    .withLastTransitionTime(java.time.Instant.now().toString()).endCondition().build());
-            admin.nodes().resource(n).updateStatus();
-            // and untainted, as the node-lifecycle controller does for a Ready node (admission
-            // taints every new node not-ready; DaemonSet pods do not tolerate that for scheduling)
-            admin.nodes().withName(node).edit(x -> {
-                x.getSpec().setTaints(new ArrayList<>());
-                return x;
-            });
-        }
+        kubelet.addNode("node-a");
+        kubelet.addNode("node-b");
         // the exporter sees the cluster through its own service account's RBAC
         exporter = ExporterServer.start(Exporters.config().kubernetesClient(k8s.serviceAccount("meshlens", "meshlens-exporter")).build());
         await().atMost(Duration.ofSeconds(60)).until(exporter::isReady);
@@ -109,6 +101,9 @@ class KubernetesDiscoveryIT {
     static void stop() {
         if (exporter != null) {
             exporter.close();
+        }
+        if (webService != null) {
+            webService.close();
         }
         fakePods.forEach(FakePod::close);
         if (k8s != null) {
@@ -141,7 +136,7 @@ class KubernetesDiscoveryIT {
         for (Pod p : pending) {
             String node = p.getSpec().getNodeName() != null ? p.getSpec().getNodeName() : "node-" + (char) ('a' + out.size() % 2);
             if (p.getSpec().getNodeName() == null) {
-                kubelet.bind(p, daemonSetNode(p, node));
+                kubelet.bind(p, Kubelet.daemonSetNode(p, node));
             }
             FakePod f = FakePod.start("127.0.3." + NEXT_IP.getAndIncrement(), Map.of(), adminPort);
             fakePods.add(f);
@@ -149,17 +144,6 @@ class KubernetesDiscoveryIT {
             out.add(kubelet.run(p, f.ip, "192.0.2.1"));
         }
         return out;
-    }
-
-    /** A DaemonSet's pod names its node in its node affinity: it is bound there. */
-    private static String daemonSetNode(Pod p, String otherwise) {
-        var affinity = p.getSpec().getAffinity();
-        if (affinity == null || affinity.getNodeAffinity() == null
-                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
-            return otherwise;
-        }
-        return affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
-                .getMatchFields().get(0).getValues().get(0);
     }
 
     /** Removes pods the controllers deleted, as their kubelet does once the containers stopped. */
@@ -209,7 +193,7 @@ class KubernetesDiscoveryIT {
         Kubectl.Result manual = k8s.kubectl().run("create", "job", "-n", NS, "nightly-manual", "--from=cronjob/nightly");
         assertThat(manual.ok()).as("%s", manual).isTrue();
         admin.services().inNamespace(NS).resource(new ServiceBuilder().withNewMetadata().withName("web").endMetadata()
-                .withNewSpec().addToSelector("app", "web").addNewPort().withPort(80).withNewTargetPort(8080).endPort().endSpec().build()).create();
+                .withNewSpec().addToSelector("app", "web").addNewPort().withPort(8080).withNewTargetPort(8080).endPort().endSpec().build()).create();
 
         List<Pod> web = schedule("web", 2);
         schedule("db", 1);
@@ -268,6 +252,63 @@ class KubernetesDiscoveryIT {
 
     @Test
     @Order(3)
+    void trafficToAServiceClusterIpIsNamedByTheWorkloadBehindIt() throws Exception {
+        var spec = admin.services().inNamespace(NS).withName("web").get().getSpec();
+        String clusterIp = spec.getClusterIP();
+        assertThat(clusterIp).as("allocated from --service-cluster-ip-range=" + SERVICE_RANGE).startsWith("127.0.100.");
+        // The real EndpointSlice controller cannot publish these pods: the API server refuses
+        // loopback addresses in an EndpointSlice ("may not be in the loopback range"). The
+        // Service keeps the controller's empty placeholder slice, and the exporter falls back to
+        // the Service's selector, as it does for any Service without published endpoints.
+        assertThat(admin.discovery().v1().endpointSlices().inNamespace(NS).withLabel("kubernetes.io/service-name", "web").list()
+                .getItems()).singleElement().satisfies(es -> assertThat(es.getEndpoints()).isNullOrEmpty());
+        // an unprivileged Service port: the forwarder need not run as root
+        webService = ClusterIpForwarder.start(new InetSocketAddress(clusterIp, spec.getPorts().get(0).getPort()), () -> readyBackends("web"));
+        // "web" resolves to the ClusterIP, as cluster DNS answers for web.shop.svc
+        FakePod cart = FakePod.start("127.0.3." + NEXT_IP.getAndIncrement(), Map.of("web", webService.address()), adminPort);
+        fakePods.add(cart);
+        Pod cartPod = admin.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName("cart").endMetadata()
+                .withSpec(meshed("cart").getSpec()).editSpec().withNodeName("node-b").endSpec()
+                .editMetadata().addToLabels("meshlens.io/meshed", "true")
+                .addToAnnotations("meshlens.io/admin-port", String.valueOf(adminPort)).endMetadata().build()).create();
+        kubelet.run(cartPod, cart.ip, "192.0.2.2");
+        podsByName.put("cart", cart);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(proxy("cart")).isNotNull());
+        HttpClient viaCart = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(cart.outbound())).build();
+        for (int i = 0; i < TO_CLUSTER_IP; i++) {
+            HttpResponse<String> r = viaCart.send(HttpRequest.newBuilder(URI.create("http://web/ok")).version(HttpClient.Version.HTTP_1_1)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            PromText m = Exporters.scrape(exporter);
+            // the caller's proxy saw the ClusterIP as its peer: every request is named by the Service's workload
+            assertThat(m.sum("meshlens_requests_total", Map.of("direction", "outbound", "workload", "cart")))
+                    .isEqualTo(TO_CLUSTER_IP);
+            assertThat(m.sum("meshlens_requests_total", Map.of("direction", "outbound", "workload", "cart", "dst_kind", "deployment",
+                    "dst_workload", "web", "dst_namespace", NS))).isEqualTo(TO_CLUSTER_IP);
+            // and the web pods, reached through the ClusterIP, name the real caller
+            assertThat(m.sum("meshlens_requests_total", Map.of("direction", "inbound", "workload", "web", "src_kind", "pod",
+                    "src_workload", "cart", "src_namespace", NS))).isEqualTo(TO_CLUSTER_IP);
+        });
+    }
+
+    /** The Service's ready backends as kube-proxy would pick them: ready pods of its selector, at their proxies. */
+    private static List<InetSocketAddress> readyBackends(String app) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Pod p : admin.pods().inNamespace(NS).withLabel("app", app).list().getItems()) {
+            FakePod f = podsByName.get(p.getMetadata().getName());
+            boolean ready = p.getStatus() != null && p.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            if (f != null && ready && p.getMetadata().getDeletionTimestamp() == null) {
+                out.add(f.inbound());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    @Order(4)
     void aRolloutMakesANewReplicaSetAndTheOldPodsGo() throws Exception {
         List<String> before = new ArrayList<>();
         admin.pods().inNamespace(NS).withLabel("app", "web").list().getItems().forEach(p -> before.add(p.getMetadata().getName()));
@@ -295,7 +336,7 @@ class KubernetesDiscoveryIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDeletedPodLeavesAndItsReplacementArrives() throws Exception {
         Pod victim = admin.pods().inNamespace(NS).withLabel("app", "web").list().getItems().get(0);
         admin.pods().inNamespace(NS).resource(victim).withGracePeriod(0).delete();
@@ -307,7 +348,7 @@ class KubernetesDiscoveryIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void evictedAndCompletedPodsAreListedFinishedAndNotScraped() throws Exception {
         Pod web = admin.pods().inNamespace(NS).withLabel("app", "web").list().getItems().get(0);
         kubelet.evict(web);
@@ -328,7 +369,7 @@ class KubernetesDiscoveryIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void informersRecoverFromAnApiServerRestart() throws Exception {
         k8s.stopApiServer();
         await().atMost(Duration.ofSeconds(60)).until(() -> !exporter.isReady());

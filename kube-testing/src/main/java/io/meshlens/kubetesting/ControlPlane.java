@@ -1,5 +1,7 @@
 package io.meshlens.kubetesting;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -47,10 +49,29 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * }</pre>
  */
 public final class ControlPlane implements AutoCloseable {
-    /** @param controllers also run kube-controller-manager */
-    public record Options(boolean controllers) {
-        public static final Options DEFAULT = new Options(false);
-        public static final Options WITH_CONTROLLERS = new Options(true);
+    /**
+     * @param controllers also run kube-controller-manager
+     * @param serviceClusterIpRange the API server's {@code --service-cluster-ip-range}: where
+     *     Service ClusterIPs are allocated. A loopback range (the API server accepts one) makes
+     *     the allocated ClusterIPs addresses a test can listen on.
+     */
+    public record Options(boolean controllers, String serviceClusterIpRange) {
+        public static final String DEFAULT_SERVICE_RANGE = "10.96.0.0/24";
+        public static final Options DEFAULT = new Options(false, DEFAULT_SERVICE_RANGE);
+        public static final Options WITH_CONTROLLERS = new Options(true, DEFAULT_SERVICE_RANGE);
+
+        public Options {
+            requireNonNull(serviceClusterIpRange, "serviceClusterIpRange");
+            if (!serviceClusterIpRange.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+                throw new IllegalArgumentException("serviceClusterIpRange: " + serviceClusterIpRange
+                        + " (expected: an IPv4 CIDR such as 127.0.100.0/24)");
+            }
+        }
+
+        /** These options with Service ClusterIPs allocated from {@code cidr}. */
+        public Options withServiceClusterIpRange(String cidr) {
+            return new Options(controllers, cidr);
+        }
     }
 
     /** The controllers the tests rely on (kube-controller-manager's names). */
@@ -92,7 +113,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--service-account-issuer=" + issuer, "--api-audiences=" + issuer,
                 "--service-account-key-file=" + keys.publicKey, "--service-account-signing-key-file=" + keys.privateKey,
                 "--token-auth-file=" + tokens, "--authorization-mode=RBAC",
-                "--service-cluster-ip-range=10.96.0.0/24", "--endpoint-reconciler-type=none",
+                "--service-cluster-ip-range=" + options.serviceClusterIpRange(), "--endpoint-reconciler-type=none",
                 "--enable-priority-and-fairness=false", "--profiling=false"), dir.resolve("kube-apiserver.log"));
         adminKubeconfig = writeKubeconfig(dir.resolve("admin.kubeconfig"), adminToken, "default");
         controllerManager = options.controllers() ? new Daemon("kube-controller-manager", List.of(bin.controllerManager().toString(),

@@ -32,7 +32,8 @@ public final class ClusterSnapshot {
 
     /**
      * @param endpointIps service key ({@code namespace/name}) -> backend pod IPs; a service
-     *     without an entry falls back to its selector
+     *     without an entry, or with none (the EndpointSlice controller's placeholder slice, written
+     *     while it has no endpoint it can publish), falls back to its selector
      * @param owners {@code namespace/Kind/name} of an owner object -> its controller owner
      */
     public ClusterSnapshot(Collection<PodInfo> pods, Collection<ServiceInfo> services, Map<String, List<String>> endpointIps,
@@ -96,7 +97,7 @@ public final class ClusterSnapshot {
     public List<PodInfo> backends(ServiceInfo service) {
         List<String> ips = endpointIps.get(service.namespace() + "/" + service.name());
         List<PodInfo> out = new ArrayList<>();
-        if (ips != null) {
+        if (ips != null && !ips.isEmpty()) {
             for (String ip : ips) {
                 podByIp(ip).ifPresent(out::add);
             }

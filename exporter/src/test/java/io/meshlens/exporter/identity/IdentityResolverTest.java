@@ -16,6 +16,7 @@ import io.meshlens.exporter.discovery.ClusterSnapshot;
 import io.meshlens.exporter.discovery.NodeInfo;
 import io.meshlens.exporter.discovery.OwnerRef;
 import io.meshlens.exporter.discovery.PodInfo;
+import io.meshlens.exporter.discovery.ServiceInfo;
 import io.meshlens.exporter.discovery.StaticInventory;
 import io.meshlens.exporter.discovery.WorkloadRef;
 
@@ -70,6 +71,26 @@ class IdentityResolverTest {
         IdentityResolver r = new IdentityResolver(StaticInventory.of(s));
         assertThat(r.resolve("192.168.1.10", "", false, "shop")).isEqualTo(new WorkloadRef("daemonset", "ops", "agent"));
         assertThat(r.resolve("192.168.1.11", "", false, "shop")).isEqualTo(new WorkloadRef("node", "", "node-b"));
+    }
+
+    @Test
+    void aServiceIsNamedByItsEndpointSlicesElseByItsSelector() {
+        PodInfo web = new PodInfo("shop", "web-0", "10.1.0.5", "node-a", "Running", "", false, false, true,
+                Map.of("app", "web"), Map.of(), new OwnerRef("StatefulSet", "web"));
+        PodInfo old = new PodInfo("shop", "old-0", "10.1.0.9", "node-a", "Running", "", false, false, true,
+                Map.of("app", "web"), Map.of(), new OwnerRef("StatefulSet", "old"));
+        ServiceInfo svc = new ServiceInfo("shop", "web", List.of("10.96.0.10"), Map.of("app", "web"));
+        // the slices list one backend although the selector matches two workloads: the slices win
+        assertThat(resolve(List.of(web, old), svc, Map.of("shop/web", List.of("10.1.0.5")))).isEqualTo(new WorkloadRef("statefulset", "shop", "web"));
+        assertThat(resolve(List.of(web, old), svc, Map.of())).isEqualTo(new WorkloadRef("service", "shop", "web"));
+        // the EndpointSlice controller's placeholder (no endpoint it could publish: no pod with an
+        // IP yet, or addresses the API server refuses) says nothing about the backends: the selector does
+        assertThat(resolve(List.of(web), svc, Map.of("shop/web", List.of()))).isEqualTo(new WorkloadRef("statefulset", "shop", "web"));
+    }
+
+    private static WorkloadRef resolve(List<PodInfo> pods, ServiceInfo svc, Map<String, List<String>> endpointIps) {
+        ClusterSnapshot s = new ClusterSnapshot(pods, List.of(svc), endpointIps, List.of(), Map.of(), Map.of());
+        return new IdentityResolver(StaticInventory.of(s)).resolve("10.96.0.10", "web:80", true, "shop");
     }
 
     @Test

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
@@ -23,6 +26,34 @@ public final class Kubelet {
 
     public Kubelet(KubernetesClient admin) {
         this.admin = admin;
+    }
+
+    /**
+     * Registers a Ready node, as its kubelet would, and removes the not-ready taint admission put
+     * on it, as the node-lifecycle controller does for a Ready node (DaemonSet pods do not
+     * tolerate that taint for scheduling).
+     */
+    public void addNode(String name) {
+        Node n = admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+        String now = Instant.now().toString();
+        n.setStatus(new NodeStatusBuilder().addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
+                .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition().build());
+        admin.nodes().resource(n).updateStatus();
+        admin.nodes().withName(name).edit(x -> {
+            x.getSpec().setTaints(new ArrayList<>());
+            return x;
+        });
+    }
+
+    /** The node a DaemonSet's pod names in its required node affinity, else {@code otherwise}. */
+    public static String daemonSetNode(Pod p, String otherwise) {
+        var affinity = p.getSpec().getAffinity();
+        if (affinity == null || affinity.getNodeAffinity() == null
+                || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+            return otherwise;
+        }
+        return affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
+                .getMatchFields().get(0).getValues().get(0);
     }
 
     /** Binds the pod to the node, as the scheduler does. */
