@@ -37,6 +37,14 @@ public final class PageReader {
     private static final int VARINT = 0;
     private static final int FIXED64 = 1;
     private static final int LEN = 2;
+    private static final int START_GROUP = 3;
+    private static final int END_GROUP = 4;
+    /** The generated parser's default recursion limit. */
+    private static final int MAX_GROUP_DEPTH = 100;
+    /** Nesting depths of the messages read here: family, metric, a metric's value (counter, histogram, ...). */
+    private static final int FAMILY = 0;
+    private static final int METRIC = 1;
+    private static final int VALUE = 2;
 
     private final byte[] page;
     private final boolean checkLabels;
@@ -121,16 +129,43 @@ public final class PageReader {
                 metricCount++;
                 in.skipRawBytes(in.readRawVarint32());
             } else {
-                skip(in, tag);
+                skip(in, tag, FAMILY);
             }
         }
         metrics = CodedInputStream.newInstance(page, start, len);
         return true;
     }
 
-    private static void skip(CodedInputStream in, int tag) throws IOException {
-        if (!in.skipField(tag)) {
-            throw new InvalidProtocolBufferException("an end-group tag that no group opened");
+    /**
+     * Passes over a field this reader does not use, accepting exactly what the generated parser
+     * accepts: that parser reads every varint (into an unknown field if need be), and
+     * CodedInputStream's reader takes a ten-byte varint whose last byte still has its
+     * continuation bit, which its skipper refuses; so varints are read here, and groups walked
+     * field by field, to the generated parser's nesting limit. {@code depth}: how deep the
+     * message being read is nested, as the generated parser counts it (the family is 0).
+     */
+    private static void skip(CodedInputStream in, int tag, int depth) throws IOException {
+        switch (tag & 7) {
+            case VARINT:
+                in.readRawVarint64();
+                return;
+            case START_GROUP: {
+                if (depth >= MAX_GROUP_DEPTH) {
+                    throw new InvalidProtocolBufferException("groups nested deeper than " + MAX_GROUP_DEPTH);
+                }
+                int end = (tag & ~7) | END_GROUP;
+                for (int t = in.readTag(); t != end; t = in.readTag()) {
+                    if (t == 0) {
+                        throw new InvalidProtocolBufferException("a group that no end-group tag closes");
+                    }
+                    skip(in, t, depth + 1);
+                }
+                return;
+            }
+            case END_GROUP:
+                throw new InvalidProtocolBufferException("an end-group tag that no group opened");
+            default:
+                in.skipField(tag);
         }
     }
 
@@ -188,7 +223,7 @@ public final class PageReader {
         CodedInputStream in = metrics;
         int tag;
         while ((tag = in.readTag()) != 0 && tag != tag(4, LEN)) {
-            skip(in, tag);
+            skip(in, tag, FAMILY);
         }
         if (tag == 0) {
             return false;
@@ -220,7 +255,7 @@ public final class PageReader {
                     if (checkLabels) {
                         int limit = in.pushLimit(l);
                         for (int t = in.readTag(); t != 0; t = in.readTag()) {
-                            skip(in, t);
+                            skip(in, t, METRIC + 1);
                         }
                         in.popLimit(limit);
                     } else {
@@ -234,7 +269,7 @@ public final class PageReader {
                 case 5 << 3 | LEN: values.untyped = readSingleValue(in, values.untyped); break;
                 case 4 << 3 | LEN: readSummary(in); break;
                 case 7 << 3 | LEN: readHistogram(in, values.histogram); break;
-                default: skip(in, tag);
+                default: skip(in, tag, METRIC);
             }
         }
     }
@@ -265,7 +300,7 @@ public final class PageReader {
             if (tag == tag(1, FIXED64)) {
                 v = in.readDouble();
             } else {
-                skip(in, tag);
+                skip(in, tag, VALUE);
             }
         }
         in.popLimit(limit);
@@ -283,11 +318,11 @@ public final class PageReader {
             if (tag == tag(1, FIXED64)) {
                 v = in.readDouble();
             } else if (tag == tag(2, LEN)) {
-                walkExemplar(in);
+                walkExemplar(in, VALUE + 1);
             } else if (tag == tag(3, LEN)) {
-                walkMessage(in);
+                walkMessage(in, VALUE + 1);
             } else {
-                skip(in, tag);
+                skip(in, tag, VALUE);
             }
         }
         in.popLimit(limit);
@@ -295,23 +330,23 @@ public final class PageReader {
     }
 
     /** Exemplar: labels (1) and timestamp (3) are messages of their own. */
-    private static void walkExemplar(CodedInputStream in) throws IOException {
+    private static void walkExemplar(CodedInputStream in, int depth) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (tag == tag(1, LEN) || tag == tag(3, LEN)) {
-                walkMessage(in);
+                walkMessage(in, depth + 1);
             } else {
-                skip(in, tag);
+                skip(in, tag, depth);
             }
         }
         in.popLimit(limit);
     }
 
     /** A nested message whose fields are all scalars or strings (Timestamp, LabelPair): each field must be whole. */
-    private static void walkMessage(CodedInputStream in) throws IOException {
+    private static void walkMessage(CodedInputStream in, int depth) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-            skip(in, tag);
+            skip(in, tag, depth);
         }
         in.popLimit(limit);
     }
@@ -333,7 +368,7 @@ public final class PageReader {
             } else if (tag == tag(2, FIXED64)) {
                 values.summarySum = in.readDouble();
             } else if (tag == tag(4, LEN)) {
-                walkMessage(in); // created timestamp
+                walkMessage(in, VALUE + 1); // created timestamp
             } else if (tag == tag(3, LEN)) {
                 int l = in.pushLimit(in.readRawVarint32());
                 double q = 0;
@@ -344,13 +379,13 @@ public final class PageReader {
                     } else if (t == tag(2, FIXED64)) {
                         v = in.readDouble();
                     } else {
-                        skip(in, t);
+                        skip(in, t, VALUE + 1);
                     }
                 }
                 in.popLimit(l);
                 values.addQuantile(q, v);
             } else {
-                skip(in, tag);
+                skip(in, tag, VALUE);
             }
         }
         in.popLimit(limit);
@@ -373,9 +408,9 @@ public final class PageReader {
                 case 13 << 3 | VARINT: h.positive.addDelta(in.readSInt64()); break;
                 case 13 << 3 | LEN: readPackedDeltas(in, h.positive); break;
                 case 11 << 3 | LEN: case 14 << 3 | LEN: skipPackedDoubles(in); break; // float bucket counts
-                case 15 << 3 | LEN: walkMessage(in); break; // created timestamp
-                case 16 << 3 | LEN: readExemplar(in, h); break;
-                default: skip(in, tag);
+                case 15 << 3 | LEN: walkMessage(in, VALUE + 1); break; // created timestamp
+                case 16 << 3 | LEN: readExemplar(in, h, VALUE + 1); break;
+                default: skip(in, tag, VALUE);
             }
         }
         in.popLimit(limit);
@@ -391,9 +426,9 @@ public final class PageReader {
             } else if (tag == tag(2, FIXED64)) {
                 upperBound = in.readDouble();
             } else if (tag == tag(3, LEN)) {
-                readExemplar(in, h);
+                readExemplar(in, h, VALUE + 2);
             } else {
-                skip(in, tag);
+                skip(in, tag, VALUE + 1);
             }
         }
         in.popLimit(limit);
@@ -404,7 +439,7 @@ public final class PageReader {
      * An {@code Exemplar} (labels, value, timestamp) of a classic bucket or of the native
      * histogram. Pages without exemplars never get here, so a cycle allocates nothing for them.
      */
-    private static void readExemplar(CodedInputStream in, HistogramValues h) throws IOException {
+    private static void readExemplar(CodedInputStream in, HistogramValues h, int depth) throws IOException {
         int limit = in.pushLimit(in.readRawVarint32());
         java.util.List<String> labels = new java.util.ArrayList<>(2);
         double value = 0;
@@ -420,7 +455,7 @@ public final class PageReader {
                     } else if (t == tag(2, LEN)) {
                         labelValue = in.readString();
                     } else {
-                        skip(in, t);
+                        skip(in, t, depth + 1);
                     }
                 }
                 in.popLimit(l);
@@ -438,13 +473,13 @@ public final class PageReader {
                     } else if (t == tag(2, VARINT)) {
                         nanos = in.readInt32();
                     } else {
-                        skip(in, t);
+                        skip(in, t, depth + 1);
                     }
                 }
                 in.popLimit(l);
                 millis = seconds * 1000 + nanos / 1_000_000;
             } else {
-                skip(in, tag);
+                skip(in, tag, depth);
             }
         }
         in.popLimit(limit);
@@ -461,7 +496,7 @@ public final class PageReader {
             } else if (tag == tag(2, VARINT)) {
                 length = in.readUInt32();
             } else {
-                skip(in, tag);
+                skip(in, tag, VALUE + 1);
             }
         }
         in.popLimit(limit);
@@ -551,7 +586,7 @@ public final class PageReader {
                 in.skipRawBytes(l);
                 value = new String(page, at, l, StandardCharsets.UTF_8);
             } else {
-                skip(in, tag);
+                skip(in, tag, METRIC + 1);
             }
         }
         out[0] = name;
