@@ -30,7 +30,9 @@ import io.meshlens.cli.view.VersionView;
 /**
  * Every command's table, wide and JSON output against golden files. The inputs in
  * {@code src/test/resources/golden/} are answers a real exporter gave during a run of the local
- * demo. After an intended change of output, regenerate with
+ * demo ({@code stat-prometheus*.json}: what {@code stat --prometheus -o json} printed from the
+ * demo's Prometheus; {@code stat-missing.json}: an exporter of {@code ClusterWideLiveApiTest}
+ * whose peer on node-c had stopped). After an intended change of output, regenerate with
  * {@code mvn -pl cli test -Dtest=GoldenTest -Dmeshlens.golden.update=true} and review the diff.
  */
 class GoldenTest {
@@ -48,6 +50,7 @@ class GoldenTest {
                 golden("stat-prometheus.wide", out -> StatView.print(read("stat-prometheus.json"), OutputFormat.wide, false, out)),
                 golden("stat-prometheus.json", out -> StatView.print(read("stat-prometheus.json"), OutputFormat.json, false, out)),
                 golden("stat-prometheus-partial.table", out -> StatView.print(read("stat-prometheus-partial.json"), OutputFormat.table, false, out)),
+                golden("stat-missing.table", out -> StatView.print(read("stat-missing.json"), OutputFormat.table, false, out)),
                 golden("stat-empty.table", out -> StatView.print(JSON.createObjectNode().putArray("rows"), OutputFormat.table, false, out)),
                 golden("edges.table", out -> EdgesView.print(read("edges.json"), OutputFormat.table, out)),
                 golden("edges.wide", out -> EdgesView.print(read("edges.json"), OutputFormat.wide, out)),
@@ -84,7 +87,9 @@ class GoldenTest {
     void liveAndPrometheusStatAnswersShareOneSchema() {
         assertThat(StatSchema.of(read("stat-prometheus.json"))).isEqualTo(StatSchema.of(read("stat.json")));
         assertThat(StatSchema.of(read("stat.json"))).containsEntry("window", "string").containsEntry("window_seconds", "float")
-                .containsEntry("rows[].tcp_open_connections", "integer").containsEntry("rows[].read_bytes_per_second", "float");
+                .containsEntry("rows[].tcp_open_connections", "integer").containsEntry("rows[].read_bytes_per_second", "float")
+                .containsEntry("rows[].requests", "integer").containsEntry("exporters", "integer").containsEntry("partial", "boolean")
+                .containsKey("missing");
     }
 
     private static Arguments golden(String name, Consumer<PrintWriter> render) {

@@ -34,12 +34,12 @@ public final class EdgesView {
             }
         }
         if (t.isEmpty()) {
-            out.println("No edges " + WindowNote.window(edges) + ".");
-            WindowNote.print(edges, out);
+            out.println("No edges " + CompletenessNote.window(edges) + ".");
+            CompletenessNote.print(edges, out);
             return;
         }
         t.print(out);
-        WindowNote.print(edges, out);
+        CompletenessNote.print(edges, out);
     }
 
 }

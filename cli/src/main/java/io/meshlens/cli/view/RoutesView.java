@@ -31,11 +31,11 @@ public final class RoutesView {
             t.row(StatView.concat(head, tail, new String[0]));
         }
         if (t.isEmpty()) {
-            out.println("No traffic " + WindowNote.window(routes) + ".");
-            WindowNote.print(routes, out);
+            out.println("No traffic " + CompletenessNote.window(routes) + ".");
+            CompletenessNote.print(routes, out);
             return;
         }
         t.print(out);
-        WindowNote.print(routes, out);
+        CompletenessNote.print(routes, out);
     }
 }

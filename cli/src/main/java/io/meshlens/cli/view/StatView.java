@@ -41,12 +41,12 @@ public final class StatView {
             }
         }
         if (t.isEmpty()) {
-            out.println("No traffic " + WindowNote.window(stat) + ".");
-            WindowNote.print(stat, out);
+            out.println("No traffic " + CompletenessNote.window(stat) + ".");
+            CompletenessNote.print(stat, out);
             return;
         }
         t.print(out);
-        WindowNote.print(stat, out);
+        CompletenessNote.print(stat, out);
     }
 
     static String[] concat(String[] a, String[] b, String[] c) {

@@ -22,6 +22,11 @@ public final class VersionView {
             if (server != null) {
                 n.set("exporter", server.get("exporter"));
                 n.set("proxies", server.get("proxies"));
+                for (String scope : new String[] {"exporters", "partial", "missing"}) {
+                    if (server.has(scope)) {
+                        n.set(scope, server.get(scope));
+                    }
+                }
             }
             Json.print(n, out);
             return;
@@ -39,6 +44,7 @@ public final class VersionView {
             } else {
                 t.print(out);
             }
+            CompletenessNote.print(server, out);
         }
         out.flush();
     }
