@@ -67,8 +67,23 @@ final class YamlStream {
     }
 
     static String dump(List<Node> docs) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < docs.size(); i++) {
+            if (i > 0) {
+                out.append("---\n");
+            }
+            String text = dump(docs.get(i), true);
+            if (!readsBackAs(text, docs.get(i))) {
+                text = dump(docs.get(i), false);
+            }
+            out.append(text);
+        }
+        return out.toString();
+    }
+
+    private static String dump(Node doc, boolean comments) {
         DumpSettings settings = DumpSettings.builder()
-                .setDumpComments(true)
+                .setDumpComments(comments)
                 .setDefaultFlowStyle(FlowStyle.BLOCK)
                 .setIndent(2)
                 .setIndicatorIndent(2)
@@ -76,26 +91,66 @@ final class YamlStream {
                 .setWidth(4096)
                 .setSplitLines(false)
                 .build();
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < docs.size(); i++) {
-            if (i > 0) {
-                out.append("---\n");
+        StringWriter w = new StringWriter();
+        new Dump(settings).dumpNode(doc, new StreamDataWriter() {
+            @Override
+            public void write(String str) {
+                w.write(str);
             }
-            StringWriter w = new StringWriter();
-            new Dump(settings).dumpNode(docs.get(i), new StreamDataWriter() {
-                @Override
-                public void write(String str) {
-                    w.write(str);
-                }
 
-                @Override
-                public void write(String str, int off, int len) {
-                    w.write(str, off, len);
-                }
-            });
-            out.append(w);
+            @Override
+            public void write(String str, int off, int len) {
+                w.write(str, off, len);
+            }
+        });
+        return w.toString();
+    }
+
+    /**
+     * Whether {@code text} parses back to {@code doc}'s tree. snakeyaml-engine's comment emitter
+     * can misplace a comment (before an anchored empty item, for one) so that the text no longer
+     * parses, or means another tree; such a document is written without its comments instead,
+     * which loses the comments and keeps the document.
+     */
+    private static boolean readsBackAs(String text, Node doc) {
+        try {
+            return new Compose(loadSettings()).composeString(text).map(back -> sameTree(back, doc)).orElse(false);
+        } catch (YamlEngineException e) {
+            return false;
         }
-        return out.toString();
+    }
+
+    private static boolean sameTree(Node a, Node b) {
+        if (a.getNodeType() != b.getNodeType() || !a.getTag().equals(b.getTag())) {
+            return false;
+        }
+        if (a instanceof ScalarNode) {
+            return ((ScalarNode) a).getValue().equals(((ScalarNode) b).getValue());
+        }
+        if (a instanceof SequenceNode) {
+            List<Node> x = ((SequenceNode) a).getValue();
+            List<Node> y = ((SequenceNode) b).getValue();
+            if (x.size() != y.size()) {
+                return false;
+            }
+            for (int i = 0; i < x.size(); i++) {
+                if (!sameTree(x.get(i), y.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        List<NodeTuple> x = ((MappingNode) a).getValue();
+        List<NodeTuple> y = ((MappingNode) b).getValue();
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            if (!sameTree(x.get(i).getKeyNode(), y.get(i).getKeyNode()) || !sameTree(x.get(i).getValueNode(), y.get(i).getValueNode())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
