@@ -21,6 +21,7 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
@@ -53,6 +54,13 @@ final class YamlStream {
             for (Node n : new Compose(loadSettings()).composeAllFromString(yaml)) {
                 if (isRecursive(n)) {
                     throw new InjectException("document " + (docs.size() + 1) + ": recursive aliases are not allowed");
+                }
+                if (!docs.isEmpty() && n.getTag().equals(Tag.COMMENT)) {
+                    // The parser's holder for comments after a document whose root is a scalar:
+                    // not a document, and written back it would become an empty "---" document
+                    // and lose its comments on the next run. Such a scalar is never a
+                    // Kubernetes object, so its trailing comments are dropped here once.
+                    continue;
                 }
                 dropBlankLinesBeforeExplicitKeys(n);
                 docs.add(n);
