@@ -6,14 +6,12 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.StreamDataWriter;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.comments.CommentType;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -62,7 +60,6 @@ final class YamlStream {
                     // Kubernetes object, so its trailing comments are dropped here once.
                     continue;
                 }
-                dropBlankLinesBeforeExplicitKeys(n);
                 docs.add(n);
             }
         } catch (MarkedYamlEngineException e) {
@@ -80,13 +77,43 @@ final class YamlStream {
             if (i > 0) {
                 out.append("---\n");
             }
-            String text = dump(docs.get(i), true);
-            if (!readsBackAs(text, docs.get(i))) {
-                text = dump(docs.get(i), false);
-            }
-            out.append(text);
+            out.append(settledText(docs.get(i)));
         }
         return out.toString();
+    }
+
+    /**
+     * The document's text, with its comments and blank lines where reading it back and writing it
+     * again gives the same text: the next run of inject must change nothing. snakeyaml-engine's
+     * comment model moves blank lines (before a {@code ? key}, after a {@code - } that opens a
+     * mapping) and can misplace a comment so that the text means another tree (a comment before
+     * an anchored empty list item); a few rounds settle the first, and a document that does not
+     * settle, or does not read back as itself, is written without comments.
+     */
+    private static String settledText(Node doc) {
+        String text = dump(doc, true);
+        for (int round = 0; round < 3; round++) {
+            Node back = readBack(text);
+            if (back == null || !sameTree(back, doc)) {
+                break;
+            }
+            String again = dump(back, true);
+            if (again.equals(text)) {
+                return text;
+            }
+            text = again;
+        }
+        return dump(doc, false);
+    }
+
+    /** The single document {@code text} holds, read as {@link #parse} reads it; null if it is not one. */
+    private static Node readBack(String text) {
+        try {
+            List<Node> docs = parse(text);
+            return docs.size() == 1 ? docs.get(0) : null;
+        } catch (InjectException e) {
+            return null;
+        }
     }
 
     private static String dump(Node doc, boolean comments) {
@@ -112,20 +139,6 @@ final class YamlStream {
             }
         });
         return w.toString();
-    }
-
-    /**
-     * Whether {@code text} parses back to {@code doc}'s tree. snakeyaml-engine's comment emitter
-     * can misplace a comment (before an anchored empty item, for one) so that the text no longer
-     * parses, or means another tree; such a document is written without its comments instead,
-     * which loses the comments and keeps the document.
-     */
-    private static boolean readsBackAs(String text, Node doc) {
-        try {
-            return new Compose(loadSettings()).composeString(text).map(back -> sameTree(back, doc)).orElse(false);
-        } catch (YamlEngineException e) {
-            return false;
-        }
     }
 
     private static boolean sameTree(Node a, Node b) {
@@ -159,41 +172,6 @@ final class YamlStream {
             }
         }
         return true;
-    }
-
-    /**
-     * The emitter writes a key of 128 characters or more, or one spanning lines, in explicit form
-     * ({@code ? key}), and the parser keeps no blank line before a {@code ?}: blank lines kept there
-     * would vanish on the next run, and inject's output would not be a fixed point.
-     */
-    private static void dropBlankLinesBeforeExplicitKeys(Node n) {
-        if (n instanceof SequenceNode) {
-            ((SequenceNode) n).getValue().forEach(YamlStream::dropBlankLinesBeforeExplicitKeys);
-        } else if (n instanceof MappingNode) {
-            for (NodeTuple t : ((MappingNode) n).getValue()) {
-                Node key = t.getKeyNode();
-                if (key instanceof ScalarNode && writtenAsExplicitKey((ScalarNode) key) && key.getBlockComments() != null) {
-                    key.setBlockComments(key.getBlockComments().stream()
-                            .filter(c -> c.getCommentType() != CommentType.BLANK_LINE).collect(Collectors.toList()));
-                }
-                dropBlankLinesBeforeExplicitKeys(t.getValueNode());
-            }
-        }
-    }
-
-    /**
-     * Whether the emitter may write this key as {@code ? key}: its simple-key limit is 128
-     * characters, escapes, anchor and tag included, so this errs towards yes.
-     */
-    private static boolean writtenAsExplicitKey(ScalarNode key) {
-        String v = key.getValue();
-        if (v.chars().anyMatch(c -> c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)) {
-            return true;
-        }
-        // a character outside printable ASCII may be written as an escape of up to 10 characters
-        long written = v.chars().mapToLong(c -> c >= 0x20 && c < 0x7f ? 1 : 10).sum();
-        int decorations = key.getAnchor().map(a -> a.getValue().length() + 1).orElse(0) + key.getTag().getValue().length();
-        return written + decorations >= 100;
     }
 
     private static boolean isRecursive(Node root) {
