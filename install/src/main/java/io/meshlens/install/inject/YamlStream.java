@@ -67,6 +67,12 @@ final class YamlStream {
             throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getProblem() + where, e);
         } catch (YamlEngineException e) {
             throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: " + e.getMessage().strip().replaceAll("\\s*\\n\\s*", " "), e);
+        } catch (RuntimeException e) {
+            // snakeyaml-engine's composer has thrown ClassCastException on comments inside a flow
+            // collection: whatever it throws on hostile input is a refusal, not a crash.
+            throw new InjectException("document " + (docs.size() + 1) + " cannot be parsed: the YAML library failed on it ("
+                    + e.getClass().getSimpleName() + "); comments inside a flow collection ([...] or {...}) are known to"
+                    + " cause this: write that part in block style", e);
         }
         return docs;
     }
