@@ -93,21 +93,26 @@ final class YamlStream {
      * again gives the same text: the next run of inject must change nothing. snakeyaml-engine's
      * comment model moves blank lines (before a {@code ? key}, after a {@code - } that opens a
      * mapping) and can misplace a comment so that the text means another tree (a comment before
-     * an anchored empty list item); a few rounds settle the first, and a document that does not
-     * settle, or does not read back as itself, is written without comments.
+     * an anchored empty list item) or refuse to write it at all; a few rounds settle the first,
+     * and a document that does not settle, does not read back as itself or cannot be written with
+     * its comments is written without them.
      */
     private static String settledText(Node doc) {
-        String text = dump(doc, true);
-        for (int round = 0; round < 3; round++) {
-            Node back = readBack(text);
-            if (back == null || !sameTree(back, doc)) {
-                break;
+        try {
+            String text = dump(doc, true);
+            for (int round = 0; round < 3; round++) {
+                Node back = readBack(text);
+                if (back == null || !sameTree(back, doc)) {
+                    break;
+                }
+                String again = dump(back, true);
+                if (again.equals(text)) {
+                    return text;
+                }
+                text = again;
             }
-            String again = dump(back, true);
-            if (again.equals(text)) {
-                return text;
-            }
-            text = again;
+        } catch (YamlEngineException e) {
+            // the emitter refuses some comment placements the parser produced ("expected NodeEvent, but got Comment")
         }
         return dump(doc, false);
     }
