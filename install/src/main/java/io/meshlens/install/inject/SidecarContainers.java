@@ -38,9 +38,10 @@ final class SidecarContainers {
             + " -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7 -Djava.io.tmpdir=/tmp";
 
     /**
-     * Memory request and limit of the proxy container (docs/performance.md, "What each meshed pod
-     * pays"): the request is the steady RSS of a proxy under light load, the limit half as much
-     * again as the highest peak RSS measured (bench/abuse).
+     * Memory request and limit of the proxy container (docs/performance.md, "Memory request and
+     * limit of the sidecar"): the request covers the steady RSS of one proxy (63-74 MB, light load
+     * and after a burst), the limit is half as much again as the highest peak RSS measured
+     * (106 MB, bench/abuse).
      */
     static final String PROXY_MEMORY_REQUEST = "80Mi";
     static final String PROXY_MEMORY_LIMIT = "160Mi";
