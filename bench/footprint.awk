@@ -2,6 +2,7 @@
 # to HAProxy's in the same run, then the issue-20 targets per meshlens set as met / MISSED.
 BEGIN { FS = "\t"; ns = split(sets, S, " ") }
 $3 == "slice_p99" { slices[$1, $2] = slices[$1, $2] " " $4; next }
+$2 ~ /^load_/ { next }
 { v[$1, $2, $3] = $4; seen[$2] = 1 }
 function has(s, p, k) { return (s, p, k) in v && v[s, p, k] != "" }
 function x(s, p, k) { return has(s, p, k) && has("haproxy", p, k) && v["haproxy", p, k] + 0 > 0 ? sprintf("%.2fx", v[s, p, k] / v["haproxy", p, k]) : "-" }

@@ -1,9 +1,13 @@
 # The proxy's documented JVM flags (docs/performance.md), defined once for every bench script.
-# The injector's sidecar uses the same flags (install: SidecarContainers.PROXY_JVM_OPTIONS; a test
-# keeps the two equal). The class-data archive path is relative: the JVM starts in the directory
-# that holds meshlens-proxy.jar and meshlens-proxy.jsa (the image's working directory; here
-# sidecar_dir below); without the archive the JVM runs as before, only without sharing.
-ML_DOCUMENTED_JAVA_OPTS="-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC -XX:MaxDirectMemorySize=16m -XX:ReservedCodeCacheSize=20m -XX:MetaspaceSize=32m -XX:SharedArchiveFile=meshlens-proxy.jsa -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:TrimNativeHeapInterval=1000 -Dio.netty.allocator.type=pooled -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7"
+# The injector's sidecar gives the same flags as JAVA_TOOL_OPTIONS (install:
+# SidecarContainers.PROXY_JVM_OPTIONS; a test keeps the two equal). The class-data archive is not
+# among them: where it lies belongs to the image (its entrypoint names /app/meshlens-proxy.jsa,
+# proxy/pom.xml); the bench scripts name theirs, relative to sidecar_dir below, in ML_ARCHIVE_OPTS.
+# Without the archive the JVM runs as before, only without sharing.
+ML_DOCUMENTED_JAVA_OPTS="-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC -XX:MaxDirectMemorySize=16m -XX:ReservedCodeCacheSize=20m -XX:MetaspaceSize=32m -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:TrimNativeHeapInterval=1000 -Dio.netty.allocator.type=pooled -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7"
+ML_ARCHIVE_OPTS="-XX:SharedArchiveFile=meshlens-proxy.jsa"
+# what the image runs: the documented flags and its archive
+ML_SIDECAR_JAVA_OPTS="$ML_DOCUMENTED_JAVA_OPTS $ML_ARCHIVE_OPTS"
 # glibc: two malloc arenas instead of 8 per core (the JVM's native allocations are few)
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 

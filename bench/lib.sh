@@ -44,7 +44,7 @@ live_heap_kb() {
   jcmd "$1" GC.heap_info 2>/dev/null | awk '/generation/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); s += v } } END { print s + 0 }'
 }
 source "$(dirname "${BASH_SOURCE[0]}")/jvm-flags.sh"
-ML_JAVA_OPTS=${ML_JAVA_OPTS:-$ML_DOCUMENTED_JAVA_OPTS}
+ML_JAVA_OPTS=${ML_JAVA_OPTS:-$ML_SIDECAR_JAVA_OPTS}
 # responses by status code from a proxy's text /metrics: "200=N 502=N ..." (sorted like norm_counts)
 proxy_statuses() { # proxy_statuses ADMIN_HOST:PORT DIRECTION
   curl -s -m 5 "http://$1/metrics" | awk -v d="$2" '

@@ -46,10 +46,18 @@ class JavaImagesIT {
         List<Path> classes = new ArrayList<>();
         for (String image : JAVA_IMAGES) {
             Path root = unpack(PodmanImages.tarball(image), tmp.resolve(image));
-            try (Stream<Path> libs = Files.list(root.resolve("app/libs"))) {
-                libs.forEach(j -> jars.putIfAbsent(j.getFileName().toString(), j));
+            // Jib's layouts: dependency jars in app/libs, then the module's own classes either as
+            // app/classes or packaged in app/classpath (the proxy: its class-data archive needs jars)
+            for (String dir : List.of("app/libs", "app/classpath")) {
+                if (Files.isDirectory(root.resolve(dir))) {
+                    try (Stream<Path> libs = Files.list(root.resolve(dir))) {
+                        libs.forEach(j -> jars.putIfAbsent(j.getFileName().toString(), j));
+                    }
+                }
             }
-            classes.add(root.resolve("app/classes"));
+            if (Files.isDirectory(root.resolve("app/classes"))) {
+                classes.add(root.resolve("app/classes"));
+            }
         }
         List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps", "--multi-release", "17", "--no-recursive",
                 "--class-path", String.join(":", jars.values().stream().map(Path::toString).toList())));

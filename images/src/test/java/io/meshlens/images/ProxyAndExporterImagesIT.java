@@ -37,8 +37,9 @@ import io.meshlens.proxy.testing.PromText;
 /**
  * The proxy image as the demo overlay runs it (the sidecar {@code meshlens inject} writes) and the
  * exporter image as the base bundle runs it, each with its manifest's user, read-only root,
- * capabilities and memory limit: the proxy forwards and counts, the exporter finds it up and
- * enriches its series, and SIGTERM drains the proxy to a clean exit.
+ * capabilities and memory limit: the proxy maps the image's class-data archive, forwards and
+ * counts, the exporter finds it up and enriches its series, and SIGTERM drains the proxy to a
+ * clean exit.
  */
 @ExtendWith(PodmanImages.class)
 class ProxyAndExporterImagesIT {
@@ -47,6 +48,8 @@ class ProxyAndExporterImagesIT {
     private static final Pattern PROXY_READY = Pattern.compile("inbound=\\[(\\d+)\\] outbound=-1 admin=(\\d+)");
     private static final Pattern EXPORTER_READY = Pattern.compile("listening on \\S*:(\\d+)");
     private static final String POD = "web-7d9c8b5f4-x1x2x";
+    /** The proxy's class-data archive, shared by every proxy of the node (scripts/proxy-archive.sh). */
+    private static final String ARCHIVE = "/app/meshlens-proxy.jsa";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -83,6 +86,9 @@ class ProxyAndExporterImagesIT {
             env.put("MESHLENS_TRANSPARENT", "false");
             env.put("MESHLENS_NAMESPACE", "emojivoto"); // downward API
             env.put("MESHLENS_POD", POD);
+            // The JVM refuses to start unless it maps the image's class-data archive: JDK 17 rejects
+            // one dumped by another JVM build, or for other jars, jar sizes or modification times.
+            env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -Xshare:on");
             List<String> options = new ArrayList<>(List.of("--network", "host"));
             options.addAll(proxy.podmanOptions(env));
             Podman.Container container = podman.runDetached(options, proxy.image(), proxy.args());
@@ -92,6 +98,7 @@ class ProxyAndExporterImagesIT {
             int admin = Integer.parseInt(ready.group(2));
             assertThat(get(admin, "/ready").statusCode()).isEqualTo(200);
             assertRunsAs(container, proxy, 2102);
+            assertThat(ContainerProcess.mappedFiles(container)).as("files the proxy maps").contains(ARCHIVE);
 
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = get(inbound, "/api/list");

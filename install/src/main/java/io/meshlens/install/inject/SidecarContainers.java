@@ -24,23 +24,24 @@ import io.meshlens.install.intercept.InterceptionRules;
 final class SidecarContainers {
     /**
      * The proxy's JVM flags, as measured in docs/performance.md: a small fixed heap, the serial
-     * collector and one Netty arena per kind; the image's class-data archive mapped where it was
-     * dumped (so its pages stay shared by every proxy on the node instead of being relocated into
-     * private copies) and the native heap trimmed every second (the JIT compilers' freed arenas go
+     * collector and one Netty arena per kind; the class-data archive the image's entrypoint names
+     * mapped where it was dumped (so its pages stay shared by every proxy on the node instead of
+     * being relocated into private copies) and the native heap trimmed every second (the JIT compilers' freed arenas go
      * back to the node). A percentage of the container limit would size the heap to the limit
      * instead, and the JVM would grow into it.
      */
     static final String PROXY_JVM_OPTIONS = "-Xms16m -Xmx48m -Xmn8m -Xss256k -XX:+UseSerialGC"
             + " -XX:MaxDirectMemorySize=16m -XX:ReservedCodeCacheSize=20m -XX:MetaspaceSize=32m"
-            + " -XX:SharedArchiveFile=meshlens-proxy.jsa -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+            + " -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
             + " -XX:TrimNativeHeapInterval=1000"
             + " -Dio.netty.allocator.type=pooled -Dio.netty.allocator.numDirectArenas=1"
             + " -Dio.netty.allocator.numHeapArenas=1 -Dio.netty.allocator.maxOrder=7 -Djava.io.tmpdir=/tmp";
 
     /**
-     * Memory request and limit of the proxy container (docs/performance.md, "What each meshed pod
-     * pays"): the request is the steady RSS of a proxy under light load, the limit half as much
-     * again as the highest peak RSS measured (bench/abuse).
+     * Memory request and limit of the proxy container (docs/performance.md, "Memory request and
+     * limit of the sidecar"): the request covers the steady RSS of one proxy (63-74 MB, light load
+     * and after a burst), the limit is half as much again as the highest peak RSS measured
+     * (106 MB, bench/abuse).
      */
     static final String PROXY_MEMORY_REQUEST = "80Mi";
     static final String PROXY_MEMORY_LIMIT = "160Mi";
