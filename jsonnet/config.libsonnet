@@ -64,6 +64,8 @@
     // the base window's recordings, one sample per base window (a subquery), never read from the
     // raw series: their cost no longer grows with the window.
     sloChainFrom: '1d',
+    // The SLI over each workload's whole period moves slowly: its group is evaluated this often.
+    sloPeriodRuleInterval: '3m',
     // Record each caller's share of a workload's failures (the "worst callers" panel).
     sloPerCaller: true,
 
