@@ -8,7 +8,7 @@
 // The base window's counts derive from the workload group's recordings (rates and the latency
 // histogram, workload.libsonnet), never from raw series; windows of a day or more are chained
 // from the base window. The windows in between (30m to 6h, the page alerts') read the raw
-// counters once each, as kubernetes-mixin's burn-rate rules do: a sum of base-window counts
+// counters once each (by classification), as kubernetes-mixin's burn-rate rules do: a sum of base-window counts
 // lags by up to one base window and would delay the pages.
 local p = import '../lib/promql.libsonnet';
 
@@ -77,33 +77,55 @@ local p = import '../lib/promql.libsonnet';
     for n in ['requests', 'availability_errors']
   ] else [
     {
+      // the one read of the raw counters over w; requests and errors add it up
+      record: 'workload_slo:meshlens_responses:increase' + w,
+      expr: 'sum by (%s, classification) (increase(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
+    },
+    {
       record: 'workload_slo:meshlens_requests:increase' + w,
-      expr: 'sum by (%s) (increase(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
+      expr: 'sum by (%s) (workload_slo:meshlens_responses:increase%s)' % [W, w],
     },
     {
       // "or 0 * requests": a workload that never failed has a 0 error count, not no series
       record: 'workload_slo:meshlens_availability_errors:increase' + w,
       expr: |||
-        sum by (%(W)s) (increase(meshlens_responses_total{%(sel)s, classification="failure"}[%(w)s]))
+        sum by (%(W)s) (workload_slo:meshlens_responses:increase%(w)s{classification="failure"})
         or
         0 * workload_slo:meshlens_requests:increase%(w)s
-      ||| % { W: W, sel: inbound, w: w },
+      ||| % { W: W, w: w },
     },
   ],
 
   // Latency SLI counts over the base window, as plain numbers: responses at or under the
   // workload's bound (meshlens_slo_latency_bound_seconds, a bucket bound), and all responses,
-  // from the workload group's recorded histogram. PromQL cannot read a bucket bound from a
-  // number, so there is one branch per possible bound, each restricted to the workloads whose
-  // bound it is before any histogram is touched: the native histogram's fraction at or under
-  // it, or the classic bucket of that bound (its `le` as Prometheus 3 normalises it, "1" stored
-  // as "1.0"). Native first: Prometheus 3 stores a histogram without observations as classic
+  // from the workload group's recorded histogram. histogram_fraction takes its bound as a
+  // number, not from a series, so there is one branch per possible bound. Each branch must touch
+  // only the histograms of the workloads with that bound (decoding every workload's histogram
+  // once per bound is what made this rule the costliest): the recorded histogram is copied once
+  // with its workload's bound as a `bound` label, and each branch selects by that label. The
+  // classic side (its `le` as Prometheus 3 normalises it, "1" stored as "1.0") is selected by
+  // `le` alike. Native first: Prometheus 3 stores a histogram without observations as classic
   // buckets even when it scrapes native histograms, and such an all-zero classic side must not
   // hide the workload's native one.
   local leMatcher(b) = if std.length(std.findSubstr('.', b)) == 0 then 'le=~"%s|%s\\\\.0"' % [b, b] else 'le="%s"' % b,
   local hist = $.latencyRecording(base),
+  local bounded = 'workload_slo:meshlens_response_latency_seconds:rate' + base,
   local total = 'workload_slo:meshlens_latency_total:increase' + base,
   local latencyRules = [
+    {
+      // the bound as a label: one branch per bound over the (small) bound series, never a histogram
+      record: bounded,
+      expr: |||
+        %(hist)s
+        * on (%(W)s) group_left (bound)
+        (
+        %(labels)s)
+      ||| % {
+        W: W,
+        hist: hist,
+        labels: std.join('  or\n', ['  label_replace(0 * (%s == %s) + 1, "bound", "%s", "", "")\n' % [bound, b, b] for b in c.latencyBuckets]),
+      },
+    },
     {
       record: total,
       expr: |||
@@ -116,14 +138,23 @@ local p = import '../lib/promql.libsonnet';
     },
     {
       record: 'workload_slo:meshlens_latency_good:increase' + base,
-      expr: std.join('or\n', [
-        |||
-          histogram_fraction(0, %(b)s, %(hist)s and on (%(W)s) (%(bound)s == %(b)s)) * on (%(W)s) %(total)s
-          or
-          sum by (%(W)s) (%(classic)s{%(le)s} and on (%(W)s) (%(bound)s == %(b)s)) * %(s)d
-        ||| % { W: W, hist: hist, total: total, classic: p.bucketName(hist), le: leMatcher(b), b: b, bound: bound, s: baseSeconds }
-        for b in c.latencyBuckets
-      ]),
+      expr: |||
+        sum without (bound) (
+        %(native)s)
+        * on (%(W)s) %(total)s
+        or
+        (
+        %(classic)s) * %(s)d
+      ||| % {
+        W: W,
+        total: total,
+        s: baseSeconds,
+        native: std.join('  or\n', ['  histogram_fraction(0, %s, %s{bound="%s"})\n' % [b, bounded, b] for b in c.latencyBuckets]),
+        classic: std.join('  or\n', [
+          '  sum by (%s) (%s{%s} and on (%s) (%s == %s))\n' % [W, p.bucketName(hist), leMatcher(b), W, bound, b]
+          for b in c.latencyBuckets
+        ]),
+      },
     },
   ],
 

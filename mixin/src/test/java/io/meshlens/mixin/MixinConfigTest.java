@@ -207,7 +207,9 @@ class MixinConfigTest {
         }
         // the short windows still read the raw counters; the base window's counts derive from the
         // workload group's recordings
-        assertThat(byRecord.get("workload_slo:meshlens_requests:increase1h")).contains("increase(meshlens_responses_total");
+        assertThat(byRecord.get("workload_slo:meshlens_responses:increase1h")).contains("increase(meshlens_responses_total");
+        assertThat(byRecord.get("workload_slo:meshlens_requests:increase1h")).isEqualTo(
+                "sum by (namespace, workload_kind, workload) (workload_slo:meshlens_responses:increase1h)");
         for (String base : List.of("requests", "availability_errors", "latency_good", "latency_total")) {
             assertThat(byRecord.get("workload_slo:meshlens_" + base + ":increase5m")).as(base)
                     .contains("workload:meshlens_").doesNotContain("meshlens_responses_total", "meshlens_response_latency_seconds{");
