@@ -232,10 +232,10 @@ local p = import '../lib/promql.libsonnet';
 
   local callerRules = if !c.sloPerCaller then [] else [
     {
-      // each caller's failures, for "which caller burns the budget"
-      record: 'workload_caller_slo:meshlens_availability_errors:increase' + c.sloBaseWindow,
-      expr: 'sum by (%s, src_namespace, src_kind, src_workload) (increase(meshlens_responses_total{%s, classification="failure"}[%s]))'
-            % [W, inbound, base],
+      // each caller's failures, for "which caller burns the budget"; from the workload group's
+      // recording like the workload's own errors, so that both have the same samples
+      record: 'workload_caller_slo:meshlens_availability_errors:increase' + base,
+      expr: '%s * %d' % [$.callerFailuresRecording(base), baseSeconds],
     },
   ],
 
@@ -244,8 +244,7 @@ local p = import '../lib/promql.libsonnet';
 
   // Three groups, evaluated concurrently: what the pages need at the rule interval; the windows
   // of a day or more (chained sums, heavier per evaluation, read by tickets) apart so that they
-  // never hold up a page; the whole-period SLI, which moves slowly, at a longer interval
-  // (kubernetes-mixin evaluates its 30-day availability group every 3m).
+  // never hold up a page; the whole-period SLI, which moves slowly, at its own interval.
   prometheusRules+:: {
     groups+: [
       {

@@ -18,6 +18,8 @@ local p = import '../lib/promql.libsonnet';
   // The recorded latency histogram of a workload over w: a native histogram, and its classic
   // twin (p.bucketName) for a Prometheus that stores classic buckets only; read both with `or`.
   latencyRecording(w):: 'workload:meshlens_response_latency_seconds:rate' + w,
+  // Each caller's failed requests to a workload over the SLO base window (slo.libsonnet).
+  callerFailuresRecording(w):: 'workload_caller:meshlens_failed_responses:rate' + w,
 
   prometheusRules+:: {
     local c = $._config,
@@ -70,13 +72,21 @@ local p = import '../lib/promql.libsonnet';
       for q in c.recordedQuantiles
     ],
 
+    local callerRules = if !c.sloPerCaller then [] else [
+      {
+        record: $.callerFailuresRecording(c.sloBaseWindow),
+        expr: 'sum by (%s, src_namespace, src_kind, src_workload) (rate(meshlens_responses_total{%s, classification="failure"}[%s]))'
+              % [W, inbound, c.sloBaseWindow],
+      },
+    ],
+
     assert std.member(c.recordedQuantiles, c.latencyQuantile) : 'latencyQuantile must be one of recordedQuantiles',
 
     groups+: [
       {
         name: 'meshlens.workload.rules',
         interval: c.ruleInterval,
-        rules: std.flattenArrays([workloadRules(w) for w in $.recordedWindows]) + meshRules,
+        rules: std.flattenArrays([workloadRules(w) for w in $.recordedWindows]) + meshRules + callerRules,
       },
       {
         name: 'meshlens.edge.rules',
