@@ -64,6 +64,10 @@
     // the base window's recordings, one sample per base window (a subquery), never read from the
     // raw series: their cost no longer grows with the window.
     sloChainFrom: '1d',
+    // The SLI over each workload's whole period moves slowly; a large installation can evaluate its
+    // group less often ('3m', as kubernetes-mixin does its 30-day group). The default is the rule
+    // interval, as Sloth's, so that a fresh Prometheus (the demo) shows the budget within seconds.
+    sloPeriodRuleInterval: self.ruleInterval,
     // Record each caller's share of a workload's failures (the "worst callers" panel).
     sloPerCaller: true,
 

@@ -27,7 +27,8 @@
   //   metric: the histogram's name; for recorded ones, the name of the native rule, whose classic
   //   twin is named with `_bucket` inserted before the first ':' after the level.
   quantile(q, metric, selector, by, window=null)::
-    local rate(m) = if window == null then m + '{' + selector + '}' else 'rate(' + m + '{' + selector + '}[' + window + '])';
+    local select(m) = if selector == '' then m else m + '{' + selector + '}';
+    local rate(m) = if window == null then select(m) else 'rate(' + select(m) + '[' + window + '])';
     local byNative = if std.length(by) == 0 then '' else ' by (' + $.by(by) + ')';
     |||
       histogram_quantile(%(q)s, sum%(byNative)s (%(native)s))

@@ -4,16 +4,25 @@
 //
 // Error and request counts are recorded per window and only divided afterwards; the SLI over a
 // whole period sums the base window's recorded counts (never averages ratios over time).
+//
+// The base window's counts derive from the workload group's recordings (rates and the latency
+// histogram, workload.libsonnet), never from raw series; windows of a day or more are chained
+// from the base window. The windows in between (30m to 6h, the page alerts') read the raw
+// counters once each (by classification), as kubernetes-mixin's burn-rate rules do: a sum of base-window counts
+// lags by up to one base window and would delay the pages.
 local p = import '../lib/promql.libsonnet';
 
 {
   local c = $._config,
   local W = p.by(p.workload(c)),
   local inbound = p.sel([c.exporterSelector, 'direction="inbound"']),
-  local objective(sli, extra='') =
-    'max by (%s, period) (meshlens_slo_objective{%s})' % [W, p.sel([c.exporterSelector, 'sli="%s"' % sli, extra])],
-  local bound = 'max by (%s) (meshlens_slo_latency_bound_seconds{%s})' % [W, c.exporterSelector],
+  local rawObjective(sli) =
+    'max by (%s, period) (meshlens_slo_objective{%s})' % [W, p.sel([c.exporterSelector, 'sli="%s"' % sli])],
+  // the objectives and bounds are recorded first in the SLO group, and read from there
+  local objective(sli, extra='') = 'workload_slo:meshlens_%s_objective:ratio%s' % [sli, if extra == '' then '' else '{%s}' % extra],
+  local bound = 'max by (%s) (workload_slo:meshlens_latency_bound_seconds:max)' % W,
   local base = c.sloBaseWindow,
+  local baseSeconds = p.seconds(base),
   // A window at least sloChainFrom long is summed from the base window's recordings, one sample
   // per base window (a subquery), so its cost does not grow with its length.
   local chained(w) = w != base && p.seconds(w) >= p.seconds(c.sloChainFrom),
@@ -31,7 +40,36 @@ local p = import '../lib/promql.libsonnet';
     local keyed = std.set(['%012d %s' % [p.seconds(w), w] for w in all]);
     [std.split(k, ' ')[1] for k in keyed],
 
-  local countRules(w) = if chained(w) then [
+  local objectiveRules = [
+    {
+      record: 'workload_slo:meshlens_%s_objective:ratio' % sli,
+      expr: rawObjective(sli),
+    }
+    for sli in ['availability', 'latency']
+  ] + [
+    {
+      record: 'workload_slo:meshlens_latency_bound_seconds:max',
+      expr: 'max by (%s, period) (meshlens_slo_latency_bound_seconds{%s})' % [W, c.exporterSelector],
+    },
+  ],
+
+  // The recorded rates over the base window times its length: its counts.
+  local rates = 'workload:meshlens_responses:rate' + base,
+  local countRules(w) = if w == base then [
+    {
+      record: 'workload_slo:meshlens_requests:increase' + w,
+      expr: 'sum by (%s) (%s) * %d' % [W, rates, baseSeconds],
+    },
+    {
+      // "or 0 * requests": a workload that never failed has a 0 error count, not no series
+      record: 'workload_slo:meshlens_availability_errors:increase' + w,
+      expr: |||
+        sum by (%(W)s) (%(rates)s{classification="failure"}) * %(s)d
+        or
+        0 * workload_slo:meshlens_requests:increase%(w)s
+      ||| % { W: W, rates: rates, s: baseSeconds, w: w },
+    },
+  ] else if chained(w) then [
     {
       record: 'workload_slo:meshlens_%s:increase%s' % [n, w],
       expr: sumOver('workload_slo:meshlens_%s:increase' % n, w),
@@ -39,53 +77,84 @@ local p = import '../lib/promql.libsonnet';
     for n in ['requests', 'availability_errors']
   ] else [
     {
+      // the one read of the raw counters over w; requests and errors add it up
+      record: 'workload_slo:meshlens_responses:increase' + w,
+      expr: 'sum by (%s, classification) (increase(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
+    },
+    {
       record: 'workload_slo:meshlens_requests:increase' + w,
-      expr: 'sum by (%s) (increase(meshlens_responses_total{%s}[%s]))' % [W, inbound, w],
+      expr: 'sum by (%s) (workload_slo:meshlens_responses:increase%s)' % [W, w],
     },
     {
       // "or 0 * requests": a workload that never failed has a 0 error count, not no series
       record: 'workload_slo:meshlens_availability_errors:increase' + w,
       expr: |||
-        sum by (%(W)s) (increase(meshlens_responses_total{%(sel)s, classification="failure"}[%(w)s]))
+        sum by (%(W)s) (workload_slo:meshlens_responses:increase%(w)s{classification="failure"})
         or
-        0 * sum by (%(W)s) (increase(meshlens_responses_total{%(sel)s}[%(w)s]))
-      ||| % { W: W, sel: inbound, w: w },
+        0 * workload_slo:meshlens_requests:increase%(w)s
+      ||| % { W: W, w: w },
     },
   ],
 
   // Latency SLI counts over the base window, as plain numbers: responses at or under the
-  // workload's bound (meshlens_slo_latency_bound_seconds, a bucket bound), and all responses.
-  // PromQL cannot read a bucket bound from a number, so there is one branch per possible bound,
-  // each kept only for the workloads whose bound it is: the classic bucket of that bound (its
-  // `le` as Prometheus 3 normalises it, "1" stored as "1.0"), or the native histogram's
-  // fraction at or under it. Native first: Prometheus 3 stores a histogram without observations
-  // as classic buckets even when it scrapes native histograms, and such an all-zero classic side
-  // must not hide the workload's native one.
+  // workload's bound (meshlens_slo_latency_bound_seconds, a bucket bound), and all responses,
+  // from the workload group's recorded histogram. histogram_fraction takes its bound as a
+  // number, not from a series, so there is one branch per possible bound. Each branch must touch
+  // only the histograms of the workloads with that bound (decoding every workload's histogram
+  // once per bound is what made this rule the costliest): the recorded histogram is copied once
+  // with its workload's bound as a `bound` label, and each branch selects by that label. The
+  // classic side (its `le` as Prometheus 3 normalises it, "1" stored as "1.0") is selected by
+  // `le` alike. Native first: Prometheus 3 stores a histogram without observations as classic
+  // buckets even when it scrapes native histograms, and such an all-zero classic side must not
+  // hide the workload's native one.
   local leMatcher(b) = if std.length(std.findSubstr('.', b)) == 0 then 'le=~"%s|%s\\\\.0"' % [b, b] else 'le="%s"' % b,
+  local hist = $.latencyRecording(base),
+  local bounded = 'workload_slo:meshlens_response_latency_seconds:rate' + base,
+  local total = 'workload_slo:meshlens_latency_total:increase' + base,
   local latencyRules = [
     {
-      record: 'workload_slo:meshlens_latency_good:increase' + base,
-      local hist = 'sum by (%s) (increase(meshlens_response_latency_seconds{%s}[%s]))' % [W, inbound, base],
-      expr: std.join('or\n', [
-        |||
-          (
-            histogram_count(%(h)s) * histogram_fraction(0, %(b)s, %(h)s)
-            or
-            sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, %(le)s}[%(w)s]))
-          )
-          and on (%(W)s)
-          (%(bound)s == %(b)s)
-        ||| % { W: W, sel: inbound, w: base, le: leMatcher(b), h: hist, b: b, bound: bound }
-        for b in c.latencyBuckets
-      ]),
+      // the bound as a label: one branch per bound over the (small) bound series, never a histogram
+      record: bounded,
+      expr: |||
+        %(hist)s
+        * on (%(W)s) group_left (bound)
+        (
+        %(labels)s)
+      ||| % {
+        W: W,
+        hist: hist,
+        labels: std.join('  or\n', ['  label_replace(0 * (%s == %s) + 1, "bound", "%s", "", "")\n' % [bound, b, b] for b in c.latencyBuckets]),
+      },
     },
     {
-      record: 'workload_slo:meshlens_latency_total:increase' + base,
+      record: total,
       expr: |||
-        histogram_count(sum by (%(W)s) (increase(meshlens_response_latency_seconds{%(sel)s}[%(w)s])))
+        (
+          histogram_count(%(hist)s)
+          or
+          sum by (%(W)s) (%(classic)s{le="+Inf"})
+        ) * %(s)d
+      ||| % { W: W, hist: hist, classic: p.bucketName(hist), s: baseSeconds },
+    },
+    {
+      record: 'workload_slo:meshlens_latency_good:increase' + base,
+      expr: |||
+        sum without (bound) (
+        %(native)s)
+        * on (%(W)s) %(total)s
         or
-        sum by (%(W)s) (increase(meshlens_response_latency_seconds_bucket{%(sel)s, le="+Inf"}[%(w)s]))
-      ||| % { W: W, sel: inbound, w: base },
+        (
+        %(classic)s) * %(s)d
+      ||| % {
+        W: W,
+        total: total,
+        s: baseSeconds,
+        native: std.join('  or\n', ['  histogram_fraction(0, %s, %s{bound="%s"})\n' % [b, bounded, b] for b in c.latencyBuckets]),
+        classic: std.join('  or\n', [
+          '  sum by (%s) (%s{%s} and on (%s) (%s == %s))\n' % [W, p.bucketName(hist), leMatcher(b), W, bound, b]
+          for b in c.latencyBuckets
+        ]),
+      },
     },
   ],
 
@@ -159,37 +228,42 @@ local p = import '../lib/promql.libsonnet';
         (1 - %(objective)s)
       ||| % { sli: sli, W: W, objective: objective(sli) },
     },
-    {
-      record: 'workload_slo:meshlens_%s_objective:ratio' % sli,
-      expr: objective(sli),
-    },
-  ] + (if sli == 'latency' then [{
-         record: 'workload_slo:meshlens_latency_bound_seconds:max',
-         expr: 'max by (%s, period) (meshlens_slo_latency_bound_seconds{%s})' % [W, c.exporterSelector],
-       }] else []),
+  ],
 
   local callerRules = if !c.sloPerCaller then [] else [
     {
-      // each caller's failures, for "which caller burns the budget"
-      record: 'workload_caller_slo:meshlens_availability_errors:increase' + c.sloBaseWindow,
-      expr: 'sum by (%s, src_namespace, src_kind, src_workload) (increase(meshlens_responses_total{%s, classification="failure"}[%s]))'
-            % [W, inbound, base],
+      // each caller's failures, for "which caller burns the budget"; from the workload group's
+      // recording like the workload's own errors, so that both have the same samples
+      record: 'workload_caller_slo:meshlens_availability_errors:increase' + base,
+      expr: '%s * %d' % [$.callerFailuresRecording(base), baseSeconds],
     },
   ],
 
+  local short = [w for w in $.sloWindows if !chained(w)],
+  local long = [w for w in $.sloWindows if chained(w)],
+
+  // Three groups, evaluated concurrently: what the pages need at the rule interval; the windows
+  // of a day or more (chained sums, heavier per evaluation, read by tickets) apart so that they
+  // never hold up a page; the whole-period SLI, which moves slowly, at its own interval.
   prometheusRules+:: {
     groups+: [
       {
         name: 'meshlens.slo.rules',
         interval: c.ruleInterval,
-        rules: std.flattenArrays([countRules(w) for w in $.sloWindows])
+        rules: objectiveRules
+               + std.flattenArrays([countRules(w) for w in short])
                + latencyRules
-               + std.flattenArrays([ratioRules(w) for w in $.sloWindows])
+               + std.flattenArrays([ratioRules(w) for w in short])
                + callerRules,
       },
       {
-        name: 'meshlens.slo.period.rules',
+        name: 'meshlens.slo.long.rules',
         interval: c.ruleInterval,
+        rules: std.flattenArrays([countRules(w) + ratioRules(w) for w in long]),
+      },
+      {
+        name: 'meshlens.slo.period.rules',
+        interval: c.sloPeriodRuleInterval,
         rules: periodRules('availability') + periodRules('latency'),
       },
     ],

@@ -196,7 +196,7 @@ class MixinConfigTest {
     }
 
     @Test
-    void theLongSloWindowsAreChainedFromTheBaseWindowRecordings() throws Exception {
+    void theSloWindowsDeriveFromTheWorkloadRecordingsAndTheLongOnesAreChained() throws Exception {
         JsonNode out = render("{}");
         java.util.Map<String, String> byRecord = new java.util.HashMap<>();
         rules(out).forEach(r -> byRecord.put(r.path("record").asText(), r.path("expr").asText()));
@@ -205,8 +205,21 @@ class MixinConfigTest {
                     .isEqualTo("sum_over_time(workload_slo:meshlens_requests:increase5m[" + w + ":5m])");
             assertThat(byRecord.get("workload_slo:meshlens_availability_errors:increase" + w)).doesNotContain("meshlens_responses_total");
         }
-        // the short windows still read the raw series
-        assertThat(byRecord.get("workload_slo:meshlens_requests:increase1h")).contains("increase(meshlens_responses_total");
+        // the short windows still read the raw counters; the base window's counts derive from the
+        // workload group's recordings
+        assertThat(byRecord.get("workload_slo:meshlens_responses:increase1h")).contains("increase(meshlens_responses_total");
+        assertThat(byRecord.get("workload_slo:meshlens_requests:increase1h")).isEqualTo(
+                "sum by (namespace, workload_kind, workload) (workload_slo:meshlens_responses:increase1h)");
+        for (String base : List.of("requests", "availability_errors", "latency_good", "latency_total")) {
+            assertThat(byRecord.get("workload_slo:meshlens_" + base + ":increase5m")).as(base)
+                    .contains("workload:meshlens_").doesNotContain("meshlens_responses_total", "meshlens_response_latency_seconds{");
+        }
+        // only the workload group reads the raw latency histogram, once per window and side
+        assertThat(rules(out).stream().filter(r -> r.path("expr").asText().contains("meshlens_response_latency_seconds{")
+                || r.path("expr").asText().contains("meshlens_response_latency_seconds_bucket{")))
+                .extracting(r -> r.path("record").asText())
+                .containsExactlyInAnyOrder("workload:meshlens_response_latency_seconds:rate1m", "workload:meshlens_response_latency_seconds_bucket:rate1m",
+                        "workload:meshlens_response_latency_seconds:rate5m", "workload:meshlens_response_latency_seconds_bucket:rate5m");
         // no rule reads a raw series over a day or more
         assertThat(rules(out)).noneMatch(r -> r.path("expr").asText().matches("(?s).*meshlens_response[a-z_]*\\{[^}]*\\}\\[\\d+d\\].*"));
     }
