@@ -28,12 +28,27 @@ class PinnedToolVersionsIT {
     }
 
     @ParameterizedTest(name = "{0} --version")
-    @CsvSource({"alertmanager, alertmanager, ALERTMANAGER_RELEASE", "amtool, alertmanager, ALERTMANAGER_RELEASE"})
+    @CsvSource({"alertmanager, alertmanager, ALERTMANAGER_RELEASE", "amtool, alertmanager, ALERTMANAGER_RELEASE",
+        "prometheus, prometheus, PROMETHEUS_RELEASE", "promtool, prometheus, PROMETHEUS_RELEASE"})
     void printsThePinnedRelease(String binary, String recipe, String variable) throws Exception {
         String release = pinned(recipe, variable);
         Command c = Command.run(Repo.root(), List.of(Tools.path(binary), "--version"));
         assertThat(c.exitCode()).as(c.output()).isZero();
         assertThat(c.output()).contains(binary + ", version " + release + " (branch: HEAD, revision: v" + release + ")")
                 .containsPattern("build date: +\\d{8}-\\d\\d:\\d\\d:\\d\\d");
+    }
+
+    /** Kubernetes' release is the k8s.io/kubernetes version its recipe's go.mod requires. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"kube-apiserver --version, Kubernetes v", "kubectl version --client, Client Version: v"})
+    void kubernetesBinariesPrintTheRequiredRelease(String command, String prefix) throws Exception {
+        String goMod = Files.readString(Repo.root().resolve("tools/kubernetes/go.mod"));
+        Matcher m = Pattern.compile("(?m)^\\s*k8s\\.io/kubernetes v(\\S+)").matcher(goMod);
+        assertThat(m.find()).as("k8s.io/kubernetes in tools/kubernetes/go.mod").isTrue();
+        List<String> argv = new java.util.ArrayList<>(List.of(command.split(" ")));
+        argv.set(0, Tools.path(argv.get(0)));
+        Command c = Command.run(Repo.root(), argv);
+        assertThat(c.exitCode()).as(c.output()).isZero();
+        assertThat(c.output()).contains(prefix + m.group(1));
     }
 }
