@@ -94,6 +94,12 @@ class PrometheusDashboardsIT {
     static PrometheusProcess prometheus;
     static PrometheusProcess classic;
 
+    /** The recordings at the end of each chain of rule groups (one series per workload that has an objective and traffic). */
+    private static final List<String> SLO_CHAIN_ENDS = List.of(
+            "workload_slo:meshlens_availability_error_budget_remaining:ratio",
+            "workload_slo:meshlens_latency_error_budget_remaining:ratio",
+            "workload_slo:meshlens_latency_burn_rate:ratio3d");
+
     @BeforeAll
     static void start() throws Exception {
         mesh = Mesh.start(dir);
@@ -120,6 +126,14 @@ class PrometheusDashboardsIT {
         for (PrometheusProcess p : servers()) {
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                     assertThat(p.scalar("workload:meshlens_requests:rate1m{workload=\"web\"}")).isCloseTo(WEB_RPS, within(WEB_RPS * 0.1)));
+            // The SLO groups read the workload group's recordings, and the period and 1d/3d groups
+            // read the SLO group's: each link of that chain waits for its group's next 30 s
+            // evaluation, so the last recordings exist only a few evaluations later.
+            for (String lastOfChain : SLO_CHAIN_ENDS) {
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                        assertThat(p.scalar("count(" + lastOfChain + "{namespace=\"emojivoto\"})")).as(lastOfChain)
+                                .isGreaterThanOrEqualTo(1));
+            }
         }
     }
 
