@@ -76,11 +76,10 @@ class ClusterWideLiveApiTest {
             exporters.add(ExporterServer.start(exporter(inventory, i, new InetSocketAddress(EXPORTER_IPS[i], first.port()))));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> exporters.stream().allMatch(RunningExporter::isReady));
-        HttpClient viaBot = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(bot.outbound())).build();
-        send(viaBot, "http://web-a/ok", 200, WEB_A_OK);
-        send(viaBot, "http://web-a/status/503", 503, WEB_A_FAILED);
-        send(viaBot, "http://web-b/ok", 200, WEB_B_OK);
-        send(viaBot, "http://api/ok", 200, API_OK);
+        bot.get("http://web-a/ok", 200, WEB_A_OK);
+        bot.get("http://web-a/status/503", 503, WEB_A_FAILED);
+        bot.get("http://web-b/ok", 200, WEB_B_OK);
+        bot.get("http://api/ok", 200, API_OK);
     }
 
     private static ExporterConfig exporter(Path inventory, int node, InetSocketAddress listen) {
@@ -93,14 +92,6 @@ class ClusterWideLiveApiTest {
     private static String pod(String name, FakePod p, String node, String deployment) {
         return "  - {namespace: shop, name: " + name + ", ip: " + p.ip + ", node: " + node + ", meshed: true, adminPort: "
                 + p.adminPort() + ", owners: [{kind: Deployment, name: " + deployment + "}]}";
-    }
-
-    private static void send(HttpClient c, String url, int expected, int times) throws Exception {
-        for (int i = 0; i < times; i++) {
-            HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(url)).version(HttpClient.Version.HTTP_1_1).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(expected);
-        }
     }
 
     @AfterAll

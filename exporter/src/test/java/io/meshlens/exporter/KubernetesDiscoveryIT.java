@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -235,12 +232,7 @@ class KubernetesDiscoveryIT {
                 .addToAnnotations("meshlens.io/admin-port", String.valueOf(adminPort)).endMetadata().build()).create();
         kubelet.run(botPod, bot.ip, "192.0.2.1");
         podsByName.put("bot", bot);
-        HttpClient viaBot = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(bot.outbound())).build();
-        for (int i = 0; i < 7; i++) {
-            HttpResponse<String> r = viaBot.send(HttpRequest.newBuilder(URI.create("http://web/ok")).version(HttpClient.Version.HTTP_1_1).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-        }
+        bot.get("http://web/ok", 200, 7);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             PromText m = Exporters.scrape(exporter);
             assertThat(m.sum("meshlens_requests_total", Map.of("direction", "inbound", "namespace", NS, "workload_kind", "deployment",
@@ -274,12 +266,7 @@ class KubernetesDiscoveryIT {
         kubelet.run(cartPod, cart.ip, "192.0.2.2");
         podsByName.put("cart", cart);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(proxy("cart")).isNotNull());
-        HttpClient viaCart = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(cart.outbound())).build();
-        for (int i = 0; i < TO_CLUSTER_IP; i++) {
-            HttpResponse<String> r = viaCart.send(HttpRequest.newBuilder(URI.create("http://web/ok")).version(HttpClient.Version.HTTP_1_1)
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-        }
+        cart.get("http://web/ok", 200, TO_CLUSTER_IP);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             PromText m = Exporters.scrape(exporter);
             // the caller's proxy saw the ClusterIP as its peer: every request is named by the Service's workload

@@ -139,11 +139,10 @@ class PeerExportersIT {
                         .isNotEmpty().allSatisfy(p -> assertThat(p.get("up").asBoolean()).as("%s", p).isTrue());
             }
         });
-        HttpClient viaBot = HttpClient.newBuilder().proxy(java.net.ProxySelector.of(bot.outbound())).build();
-        send(viaBot, "http://web-a/ok", 200, WEB_A_OK);
-        send(viaBot, "http://web-a/status/503", 503, WEB_A_FAILED);
-        send(viaBot, "http://web-b/ok", 200, WEB_B_OK);
-        send(viaBot, "http://api/ok", 200, API_OK);
+        bot.get("http://web-a/ok", 200, WEB_A_OK);
+        bot.get("http://web-a/status/503", 503, WEB_A_FAILED);
+        bot.get("http://web-b/ok", 200, WEB_B_OK);
+        bot.get("http://api/ok", 200, API_OK);
     }
 
     private static void deployment(String app, int replicas) {
@@ -174,14 +173,6 @@ class PeerExportersIT {
         fakePods.add(f);
         kubelet.run(p, ip, "192.0.2." + (1 + List.of(NODES).indexOf(node)));
         return f;
-    }
-
-    private static void send(HttpClient c, String url, int expected, int times) throws Exception {
-        for (int i = 0; i < times; i++) {
-            HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(url)).version(HttpClient.Version.HTTP_1_1).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(expected);
-        }
     }
 
     @AfterAll

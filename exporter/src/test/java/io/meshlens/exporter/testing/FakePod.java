@@ -1,8 +1,16 @@
 package io.meshlens.exporter.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 
 import io.meshlens.proxy.PortMapping;
 import io.meshlens.proxy.ProxyConfig;
@@ -50,6 +58,18 @@ public final class FakePod implements AutoCloseable {
 
     public InetSocketAddress outbound() {
         return new InetSocketAddress(ip, proxy.outboundPort());
+    }
+
+    /**
+     * Sends {@code times} HTTP/1.1 GETs of {@code url} through this pod's outbound listener, as
+     * its app would, each answered with {@code expectedStatus}.
+     */
+    public void get(String url, int expectedStatus, int times) throws IOException, InterruptedException {
+        HttpClient viaProxy = HttpClient.newBuilder().proxy(ProxySelector.of(outbound())).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).version(HttpClient.Version.HTTP_1_1).build();
+        for (int i = 0; i < times; i++) {
+            assertThat(viaProxy.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).as(url).isEqualTo(expectedStatus);
+        }
     }
 
     public int adminPort() {
