@@ -27,11 +27,17 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 /**
- * HTTP/1.1 backend for the soak and abuse scripts. Every request: with {@code reset%} the
+ * HTTP/1.1 and h2c (prior knowledge) backend for the soak and abuse scripts. Every request: with {@code reset%} the
  * connection is reset (RST, no response), with {@code fail%} a 500, else 200. {@code /endless}
  * streams a response that never ends; request bodies (uploads) are read and discarded.
  * Usage: {@code FlakyBackend host:port failPercent resetPercent}; prints its counts on exit.
@@ -59,10 +65,30 @@ public final class FlakyBackend {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new Handler(fail, reset));
+                        HttpServerCodec http1 = new HttpServerCodec();
+                        ch.pipeline().addLast(new CleartextHttp2ServerUpgradeHandler(http1,
+                                new HttpServerUpgradeHandler(http1, protocol -> null), http2(fail, reset)),
+                                new Handler(fail, reset));
                     }
                 })
                 .bind(new InetSocketAddress(hp[0], Integer.parseInt(hp[1]))).sync().channel().closeFuture().sync();
+    }
+
+    /** A connection that opened with the HTTP/2 preface: each stream is served as an HTTP/1 exchange. */
+    private static ChannelInitializer<Channel> http2(double fail, double reset) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().remove(Handler.class);
+                ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
+                        new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel stream) {
+                                stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true), new Handler(fail, reset));
+                            }
+                        }));
+            }
+        };
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<HttpObject> {

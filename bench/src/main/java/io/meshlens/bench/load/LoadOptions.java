@@ -5,18 +5,22 @@ import java.time.Duration;
 
 /** Command-line options of {@link LoadMain}. */
 record LoadOptions(String protocol, double rate, Duration duration, Duration warmup, int connections, URI url,
-                   String authority, boolean tsv, Duration slice, URI prewarmUrl, Duration prewarm, URI startWhen) {
+                   String authority, boolean tsv, Duration slice, URI prewarmUrl, Duration prewarm, URI startWhen,
+                   boolean phases) {
 
     static final String USAGE = """
             usage: LoadMain --url http://host:port/path --rate N [--protocol h1|h2|grpc] [--duration 10s]
                             [--warmup 2s] [--connections 50] [--authority host[:port]] [--tsv]
-                            [--slice 5s] [--prewarm-url URL [--prewarm 15s]] [--start-when URL]
+                            [--slice 5s] [--prewarm-url URL [--prewarm 15s]] [--start-when URL] [--phases]
             Sends at a fixed rate regardless of responses; latency counts from each request's intended
             send time. --tsv prints 'p50 p99 p99.9 max(ms) achieved-rate errors' on one line.
             --slice also prints 'slice FROM_S TO_S p50 p99 max(ms) count errors' per slice of the
             whole run, warm-up included. --prewarm-url warms the generator itself first (e.g. against
             the backend directly), then prints 'prewarmed' on stderr; --start-when waits until that
-            URL answers 2xx (e.g. a proxy's /ready) and starts the run at once.""";
+            URL answers 2xx (e.g. a proxy's /ready) and starts the run at once. --phases reads phase
+            names from stdin, one per line: each starts a recorded phase at once (everything before the
+            first is warm-up), 'end' or the end of stdin stops the run (--duration is then a cap);
+            prints 'phase NAME: p50 ...' per phase and each slice with the phase it starts in.""";
 
     static LoadOptions parse(String... args) {
         String protocol = "h1";
@@ -31,10 +35,15 @@ record LoadOptions(String protocol, double rate, Duration duration, Duration war
         URI prewarmUrl = null;
         Duration prewarm = Duration.ofSeconds(15);
         URI startWhen = null;
+        boolean phases = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--tsv")) {
                 tsv = true;
+                continue;
+            }
+            if (a.equals("--phases")) {
+                phases = true;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -66,13 +75,13 @@ record LoadOptions(String protocol, double rate, Duration duration, Duration war
             throw new IllegalArgumentException("--slice: " + slice + " (expected: > 0, e.g. 5s)");
         }
         return new LoadOptions(protocol, rate, duration, warmup, connections, url, authority, tsv, slice, prewarmUrl,
-                prewarm, startWhen);
+                prewarm, startWhen, phases);
     }
 
     /** The generator's own warm-up: this load against {@code prewarmUrl} for {@code prewarm}, nothing measured. */
     LoadOptions prewarmRun() {
         return new LoadOptions(protocol, rate, prewarm, Duration.ZERO, connections, prewarmUrl, null, tsv, null, null,
-                prewarm, null);
+                prewarm, null, false);
     }
 
     /** {@code 500ms}, {@code 10s}, {@code 1m}. */

@@ -1,5 +1,8 @@
 package io.meshlens.bench.load;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -7,19 +10,59 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * What one open-loop run observed. Requests intended before {@code windowStart} are warm-up and
- * only counted as sent; thread-safe (protocol clients complete on their own threads).
+ * What one open-loop run observed, per phase: a request belongs to the phase its intended send
+ * time falls in. Requests intended before the first phase are warm-up and only counted as sent.
+ * A fixed run has one phase from the end of its warm-up; a run driven by {@link PhaseControl}
+ * starts a phase whenever it is told to (e.g. "quiet", then "abuse" the moment the abusers
+ * start), so one warm generator sees both. Thread-safe (protocol clients complete on their own
+ * threads).
  */
 public final class Results {
-    private final long windowStart;
     private final Slices slices;
-    private final Recorder recorder = new Recorder(3);
+    private final List<Phase> phases = new CopyOnWriteArrayList<>();
     private final LongAdder sent = new LongAdder();
-    private final LongAdder ok = new LongAdder();
-    private final LongAdder errors = new LongAdder();
-    private final LongAdder windowCompleted = new LongAdder();
     /** Every answer by status code (warm-up included), 0 = failed without one: for exact comparisons. */
     private final AtomicLongArray statuses = new AtomicLongArray(600);
+
+    /** One phase, named "run", from {@code windowStartNanos}. */
+    public Results(long windowStartNanos) {
+        this(windowStartNanos, null);
+    }
+
+    /** {@code slices}, when not null, also sees warm-up requests: it shows how a run starts. */
+    public Results(long windowStartNanos, Slices slices) {
+        this(slices);
+        startPhase("run", windowStartNanos);
+    }
+
+    /** No phase yet: everything is warm-up until {@link #startPhase}. */
+    public Results(Slices slices) {
+        this.slices = slices;
+    }
+
+    /** Requests intended from {@code startNanos} on belong to phase {@code name}. */
+    public void startPhase(String name, long startNanos) {
+        if (!phases.isEmpty() && startNanos < phases.get(phases.size() - 1).start) {
+            throw new IllegalArgumentException("phase " + name + " starts before the phase it follows (expected: phases in time order)");
+        }
+        phases.add(new Phase(name, startNanos));
+    }
+
+    /** The name of the phase {@code nanos} falls in, "warm-up" before the first. */
+    public String phaseAt(long nanos) {
+        Phase p = phaseOf(nanos);
+        return p == null ? "warm-up" : p.name;
+    }
+
+    private Phase phaseOf(long intendedNanos) {
+        for (int i = phases.size() - 1; i >= 0; i--) {
+            Phase p = phases.get(i);
+            if (intendedNanos >= p.start) {
+                return p;
+            }
+        }
+        return null;
+    }
 
     /** Counts one answer's status (any time, warm-up included); 0 for a request that got none. */
     public void status(int code) {
@@ -37,34 +80,19 @@ public final class Results {
         return b.append("none=").append(statuses.get(0)).toString();
     }
 
-    public Results(long windowStartNanos) {
-        this(windowStartNanos, null);
-    }
-
-    /** {@code slices}, when not null, also sees warm-up requests: it shows how a run starts. */
-    public Results(long windowStartNanos, Slices slices) {
-        this.windowStart = windowStartNanos;
-        this.slices = slices;
-    }
-
     public void sent() {
         sent.increment();
     }
 
     /** A response arrived; {@code success} is false for a non-2xx status or gRPC error. */
     public void completed(long intendedNanos, long nowNanos, boolean success) {
+        long latency = Math.max(0, nowNanos - intendedNanos);
         if (slices != null) {
-            slices.completed(intendedNanos, Math.max(0, nowNanos - intendedNanos), success);
+            slices.completed(intendedNanos, latency, success);
         }
-        if (intendedNanos < windowStart) {
-            return;
-        }
-        windowCompleted.increment();
-        recorder.recordValue(Math.max(0, nowNanos - intendedNanos));
-        if (success) {
-            ok.increment();
-        } else {
-            errors.increment();
+        Phase p = phaseOf(intendedNanos);
+        if (p != null) {
+            p.completed(latency, success);
         }
     }
 
@@ -73,16 +101,65 @@ public final class Results {
         if (slices != null) {
             slices.failed(intendedNanos);
         }
-        if (intendedNanos >= windowStart) {
-            errors.increment();
+        Phase p = phaseOf(intendedNanos);
+        if (p != null) {
+            p.errors.increment();
         }
     }
 
+    /** The first phase, {@code windowNanos} long; {@code unfinished} requests count as its errors. */
     public Summary summary(long windowNanos, long unfinished) {
-        Histogram h = recorder.getIntervalHistogram();
-        return new Summary(h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
-                h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount(),
-                windowCompleted.sum() * 1e9 / windowNanos, ok.sum(), errors.sum() + unfinished, sent.sum());
+        Phase p = phases.get(0);
+        return p.summary(windowNanos, unfinished, sent.sum());
+    }
+
+    /**
+     * Every phase, each until the next one starts and the last until {@code endNanos}; the
+     * {@code unfinished} requests, the last ones sent, count as the last phase's errors.
+     */
+    public List<PhaseSummary> summaries(long endNanos, long unfinished) {
+        List<PhaseSummary> out = new ArrayList<>(phases.size());
+        for (int i = 0; i < phases.size(); i++) {
+            Phase p = phases.get(i);
+            boolean last = i == phases.size() - 1;
+            long end = last ? endNanos : phases.get(i + 1).start;
+            out.add(new PhaseSummary(p.name, p.summary(Math.max(1, end - p.start), last ? unfinished : 0, sent.sum())));
+        }
+        return out;
+    }
+
+    private static final class Phase {
+        final String name;
+        final long start;
+        final Recorder recorder = new Recorder(3);
+        final LongAdder ok = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final LongAdder completed = new LongAdder();
+
+        Phase(String name, long start) {
+            this.name = name;
+            this.start = start;
+        }
+
+        void completed(long latencyNanos, boolean success) {
+            completed.increment();
+            recorder.recordValue(latencyNanos);
+            (success ? ok : errors).increment();
+        }
+
+        Summary summary(long windowNanos, long unfinished, long sent) {
+            Histogram h = recorder.getIntervalHistogram();
+            return new Summary(h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                    h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount(),
+                    completed.sum() * 1e9 / windowNanos, ok.sum(), errors.sum() + unfinished, sent);
+        }
+    }
+
+    /** One phase's summary: {@code phase NAME: p50 ...}. */
+    public record PhaseSummary(String phase, Summary summary) {
+        public String human() {
+            return "phase " + phase + ": " + summary.human();
+        }
     }
 
     /** Latencies in nanoseconds. */

@@ -2,8 +2,11 @@ package io.meshlens.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,16 @@ class LoadMainTest {
         assertThat(LoadMain.lastStatuses()).matches("(200=\\d+ )?none=\\d+"); // every answer the server gave is a success
         assertThat(s.ok()).isPositive().isLessThanOrEqualTo(400); // only the 400 of the window count
         assertThat(s.p50()).isPositive().isLessThan(s.max() + 1);
+    }
+
+    @Test
+    void aPhasedRunStopsWhenItsControlStreamSaysEnd() throws Exception {
+        String url = httpServer(200);
+        LoadOptions o = LoadOptions.parse("--url", url, "--rate", "200", "--duration", "60s", "--warmup", "0ms",
+                "--connections", "2", "--phases");
+        List<Results.PhaseSummary> out = LoadMain.run(o, new BufferedReader(new StringReader("quiet\nabuse\nend\n")));
+        assertThat(out).extracting(Results.PhaseSummary::phase).containsExactly("quiet", "abuse");
+        assertThat(out.get(1).summary().sent()).isLessThan(200 * 60); // the 60 s plan was cut short
     }
 
     @Test
