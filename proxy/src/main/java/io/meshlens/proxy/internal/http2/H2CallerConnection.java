@@ -328,6 +328,7 @@ public final class H2CallerConnection extends H2Endpoint {
             this.listener = listener;
             this.conn = conn;
             connection(H2Endpoint.newConnection(true));
+            encoderEnforceMaxRstFramesPerWindow(0, 0); // CallerResetBudget instead
         }
 
         @Override
@@ -343,7 +344,7 @@ public final class H2CallerConnection extends H2Endpoint {
         @Override
         protected H2CallerConnection build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                            Http2Settings settings) {
-            return new H2CallerConnection(decoder, encoder, settings, this);
+            return new H2CallerConnection(decoder, new CallerResetBudget(encoder), settings, this);
         }
     }
 }
