@@ -57,12 +57,9 @@ class Http2LimitsTest {
         try (Socket s = connect(port)) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             while (true) {
-                int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                in.readInt(); // stream id
-                byte[] payload = in.readNBytes(length);
-                if (type == SETTINGS && (flags & 0x1) == 0) {
+                Frame f = readFrame(in);
+                byte[] payload = f.payload();
+                if (f.type() == SETTINGS && (f.flags() & ACK) == 0) {
                     Map<Integer, Long> settings = new HashMap<>();
                     for (int i = 0; i + 6 <= payload.length; i += 6) {
                         int id = ((payload[i] & 0xff) << 8) | (payload[i + 1] & 0xff);
@@ -104,14 +101,9 @@ class Http2LimitsTest {
             long goAwayError = -1;
             try {
                 while (true) {
-                    int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-                    int type = in.readUnsignedByte();
-                    in.readUnsignedByte();
-                    in.readInt();
-                    byte[] payload = in.readNBytes(length);
-                    if (type == GOAWAY) {
-                        goAwayError = ((long) (payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16)
-                                      | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                    Frame f = readFrame(in);
+                    if (f.type() == GOAWAY) {
+                        goAwayError = u32(f.payload(), 4);
                     }
                 }
             } catch (EOFException closed) {
@@ -137,6 +129,16 @@ class Http2LimitsTest {
         return f;
     }
 
+    private record Frame(int type, int flags, int streamId, byte[] payload) {}
+
+    private static Frame readFrame(DataInputStream in) throws IOException {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int streamId = in.readInt() & 0x7fffffff;
+        return new Frame(type, flags, streamId, in.readNBytes(length));
+    }
+
     private static long u32(byte[] b, int at) {
         return ((long) (b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
     }
@@ -154,11 +156,11 @@ class Http2LimitsTest {
             Outcome o = new Outcome();
             DataInputStream in = new DataInputStream(s.getInputStream());
             while (o.answered.size() + o.refused.size() + o.otherResets.size() < streams) {
-                int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                int id = in.readInt() & 0x7fffffff;
-                byte[] payload = in.readNBytes(length);
+                Frame f = readFrame(in);
+                int type = f.type();
+                int flags = f.flags();
+                int id = f.streamId();
+                byte[] payload = f.payload();
                 if (type == HEADERS && payload.length > 0) {
                     o.firstHeaderByte.putIfAbsent(id, payload[0]);
                 }

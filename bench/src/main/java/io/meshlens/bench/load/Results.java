@@ -24,18 +24,10 @@ public final class Results {
     /** Every answer by status code (warm-up included), 0 = failed without one: for exact comparisons. */
     private final AtomicLongArray statuses = new AtomicLongArray(600);
 
-    /** One phase, named "run", from {@code windowStartNanos}. */
-    public Results(long windowStartNanos) {
-        this(windowStartNanos, null);
-    }
-
-    /** {@code slices}, when not null, also sees warm-up requests: it shows how a run starts. */
-    public Results(long windowStartNanos, Slices slices) {
-        this(slices);
-        startPhase("run", windowStartNanos);
-    }
-
-    /** No phase yet: everything is warm-up until {@link #startPhase}. */
+    /**
+     * No phase yet: everything is warm-up until {@link #startPhase}. {@code slices}, when not
+     * null, also sees warm-up requests: it shows how a run starts.
+     */
     public Results(Slices slices) {
         this.slices = slices;
     }
@@ -105,12 +97,6 @@ public final class Results {
         if (p != null) {
             p.errors.increment();
         }
-    }
-
-    /** The first phase, {@code windowNanos} long; {@code unfinished} requests count as its errors. */
-    public Summary summary(long windowNanos, long unfinished) {
-        Phase p = phases.get(0);
-        return p.summary(windowNanos, unfinished, sent.sum());
     }
 
     /**

@@ -15,7 +15,8 @@ class SlicesTest {
     @Test
     void chargesEachRequestToTheSliceOfItsIntendedSendTime() {
         Slices slices = new Slices(10 * S, 5 * S, 12 * S); // 3 slices: 0-5, 5-10, 10-15 s
-        Results r = new Results(20 * S, slices);            // the summary window starts after all of them
+        Results r = new Results(slices);
+        r.startPhase("run", 20 * S);                        // the summary window starts after all of them
         r.completed(10 * S, 10 * S + MS, true);             // slice 0: 1 ms
         r.completed(14 * S, 14 * S + 300 * MS, true);       // slice 0: answered in slice 1, charged to 0
         r.completed(16 * S, 16 * S + 2 * MS, false);        // slice 1: a 5xx
@@ -30,7 +31,7 @@ class SlicesTest {
         assertThat(out.get(1).errors()).isEqualTo(2);
         assertThat(out.get(2).count()).isZero();
         assertThat(out.get(1).line()).startsWith("slice 5 10 2.");
-        assertThat(r.summary(S, 0).count()).isEqualTo(1);
+        assertThat(r.summaries(20 * S + S, 0).get(0).summary().count()).isEqualTo(1);
     }
 
     @Test
