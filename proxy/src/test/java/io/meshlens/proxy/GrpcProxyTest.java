@@ -103,8 +103,8 @@ class GrpcProxyTest {
             }
         }
         assertThat(sent).containsKeys("OK", "NOT_FOUND", "INTERNAL", "UNAVAILABLE");
-        PromText m = Proxies.scrape(proxy);
         Map<String, String> in = edge(direction);
+        PromText m = Proxies.scrapeOnceRecorded(proxy, in, n);
         assertThat(m.sum("meshlens_requests_total", in)).isEqualTo(n);
         double total = 0;
         for (var e : sent.entrySet()) {

@@ -71,9 +71,9 @@ class Http1ProxyTest {
         }
         assertThat(sent.keySet()).containsExactlyInAnyOrder(200, 201, 204, 404, 500, 503);
 
-        PromText m = Proxies.scrape(proxy);
         Map<String, String> in = Map.of("direction", "inbound", "protocol", "http1", "peer", "127.0.0.1",
                 "authority", "127.0.0.1:" + proxy.inboundPorts().get(0), "route", "default");
+        PromText m = Proxies.scrapeOnceRecorded(proxy, in, n);
         assertThat(m.sum("meshlens_requests_total", in)).isEqualTo(n);
         double total = 0;
         for (var e : sent.entrySet()) {
@@ -116,9 +116,9 @@ class Http1ProxyTest {
             assertThat(r.headers().firstValue("x-backend-peer")).hasValue("127.0.1.7");
             assertThat(r.headers().firstValue("x-backend-host")).hasValue("web");
         }
-        PromText m = Proxies.scrape(proxy);
         Map<String, String> out = Map.of("direction", "outbound", "protocol", "http1", "authority", "web:80",
                 "peer", "127.0.0.1", "route", "default");
+        PromText m = Proxies.scrapeOnceRecorded(proxy, out, n);
         assertThat(m.sum("meshlens_requests_total", out)).isEqualTo(n);
         assertThat(m.sum("meshlens_responses_total", Map.of("direction", "outbound", "status_code", "200",
                 "classification", "success", "error", ""))).isEqualTo(n);

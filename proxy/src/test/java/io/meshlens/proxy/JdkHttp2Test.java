@@ -52,7 +52,7 @@ class JdkHttp2Test {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
         }
-        PromText m = Proxies.scrape(proxy);
+        PromText m = Proxies.scrapeOnceRecorded(proxy, Map.of("direction", "inbound"), n);
         assertThat(m.sum("meshlens_responses_total", Map.of("direction", "inbound", "protocol", "http1",
                 "status_code", "200", "error", ""))).isEqualTo(n);
         assertThat(m.sum("meshlens_requests_total", Map.of("protocol", "http2"))).isZero();
@@ -82,7 +82,7 @@ class JdkHttp2Test {
             assertThat(f.join().statusCode()).isEqualTo(200);
             assertThat(f.join().version()).isEqualTo(HttpClient.Version.HTTP_2);
         }
-        PromText m = Proxies.scrape(proxy);
+        PromText m = Proxies.scrapeOnceRecorded(proxy, Map.of("protocol", "http2"), 2L * n);
         assertThat(m.sum("meshlens_responses_total", Map.of("direction", "inbound", "protocol", "http2",
                 "status_code", "200", "classification", "success", "error", ""))).isEqualTo(n);
         assertThat(m.sum("meshlens_response_latency_seconds_count", Map.of("direction", "inbound", "protocol", "http2")))

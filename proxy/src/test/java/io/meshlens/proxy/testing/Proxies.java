@@ -9,12 +9,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 import io.meshlens.proxy.PortMapping;
 import io.meshlens.proxy.ProxyConfig;
 import io.meshlens.proxy.RunningProxy;
 import io.meshlens.proxy.metrics.ProxyMetrics;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import org.awaitility.Awaitility;
 
 /** Helpers to configure proxies on loopback ephemeral ports and scrape them. */
 public final class Proxies {
@@ -51,6 +53,16 @@ public final class Proxies {
 
     public static PromText scrape(RunningProxy p) throws IOException, InterruptedException {
         return PromText.parse(get(p, "/metrics", null));
+    }
+
+    /**
+     * A scrape taken once {@code exchanges} exchanges matching {@code labels} are recorded. The proxy
+     * records an exchange when its last write to the caller completes, which can be just after the
+     * caller has read the last byte; exact counts are compared only after that.
+     */
+    public static PromText scrapeOnceRecorded(RunningProxy p, Map<String, String> labels, long exchanges) {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> scrape(p),
+                m -> m.sum("meshlens_response_latency_seconds_count", labels) >= exchanges);
     }
 
     /** The text exposition of {@code metrics}, without a proxy around them (handler tests). */
