@@ -20,6 +20,7 @@ import io.meshlens.proxy.metrics.ProxyError;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
@@ -91,6 +92,15 @@ public final class H2CallerConnection extends H2Endpoint {
                 }
             }
         });
+    }
+
+    /** Pipeline names of this handler and of the {@link StreamOpenPacer} right before it. */
+    public static final String NAME = "h2";
+    public static final String PACER = "h2-pacer";
+
+    /** Goes right before the connection's handler, from the connection preface on. */
+    public static ChannelHandler pacer() {
+        return new StreamOpenPacer();
     }
 
     /**

@@ -37,13 +37,18 @@ final class ProtocolPipelines implements H2cHandoff {
     }
 
     void http2(ChannelPipeline p) {
-        p.addLast("h2", H2CallerConnection.create(proxy.http, proxy.http2Upstreams, listener, conn));
+        p.addLast(H2CallerConnection.PACER, H2CallerConnection.pacer());
+        p.addLast(H2CallerConnection.NAME, H2CallerConnection.create(proxy.http, proxy.http2Upstreams, listener, conn));
     }
 
     @Override
     public void upgrade(ChannelHandlerContext ctx, Http2Settings settings, Http2Headers request) {
         H2CallerConnection h2 = H2CallerConnection.create(proxy.http, proxy.http2Upstreams, listener, conn);
-        ctx.pipeline().replace(ctx.handler(), "h2", h2);
+        ChannelPipeline p = ctx.pipeline();
+        // in place of the HTTP/1 handler, which passes on what it read after the upgrade request
+        p.addAfter(ctx.name(), H2CallerConnection.NAME, h2);
+        p.addAfter(ctx.name(), H2CallerConnection.PACER, H2CallerConnection.pacer());
+        p.remove(ctx.handler());
         try {
             h2.upgrade(settings, request);
         } catch (Http2Exception e) {
