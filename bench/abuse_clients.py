@@ -4,6 +4,8 @@
   slowloris HOST PORT N SECONDS   hold N connections open, each with an unfinished request head that grows
                                   by one byte a second; report the ones the proxy closed (and 408s)
   rapid-reset HOST PORT N         HTTP/2 (h2c prior knowledge): N x (HEADERS, RST_STREAM) on one connection
+  churn HOST PORT N               N connections one after the other, each one GET answered, then closed
+                                  (not abuse: the connection turnover of a proxy in service)
 Prints one line: what was done and how the proxy reacted.
 """
 import selectors
@@ -95,11 +97,28 @@ def rapid_reset(host, port, n):
     print(f"rapid-reset: sent {sent} HEADERS+RST_STREAM in {time.time() - start:.2f}s, goaway seen: {goaway}")
 
 
+def churn(host, port, n):
+    start, statuses = time.time(), {}
+    for _ in range(n):
+        with socket.create_connection((host, port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: churn\r\nConnection: close\r\n\r\n")
+            got = b""
+            while chunk := s.recv(65536):
+                got += chunk
+            status = got[9:12].decode(errors="replace")
+            statuses[status] = statuses.get(status, 0) + 1
+    print(f"churn: {n} connections in {time.time() - start:.1f}s, statuses {statuses}")
+    return statuses
+
+
 if __name__ == "__main__":
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "slowloris":
         slowloris(host, port, int(sys.argv[4]), int(sys.argv[5]))
     elif mode == "rapid-reset":
         rapid_reset(host, port, int(sys.argv[4]))
+    elif mode == "churn":
+        if set(churn(host, port, int(sys.argv[4]))) != {"200"}:
+            sys.exit("churn: not every connection was answered 200")
     else:
         sys.exit("unknown mode " + mode)
