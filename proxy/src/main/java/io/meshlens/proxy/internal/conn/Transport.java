@@ -27,9 +27,8 @@ public final class Transport {
      * How long an event loop runs queued tasks before it polls I/O again (Netty checks every 64
      * tasks). Netty's default is a second, and tasks come in bursts that every connection of the
      * loop would wait behind: a thousand header-read deadlines expiring together (each writes a
-     * 408 and closes), a flood of frames read as a chain of tasks (rapid reset), a body relayed
-     * to a fast reader (each next read is a task). Going back to I/O after a millisecond keeps
-     * the other connections served between the tasks of such a burst.
+     * 408 and closes), a body relayed to a fast reader (each next read is a task). Going back to
+     * I/O after a millisecond keeps the other connections served between the tasks of such a burst.
      */
     static final long TASK_QUANTUM_MS = 1;
 
