@@ -99,7 +99,8 @@ public final class LoadMain {
                     if (x.fromNanos() >= end - start) {
                         break; // ended early: the rest of the plan was never sent
                     }
-                    System.out.println(control == null ? x.line() : x.line() + " " + results.phaseAt(start + x.fromNanos()));
+                    // a slice in which a phase began is that phase's: the abusers' first second is abuse
+                    System.out.println(control == null ? x.line() : x.line() + " " + results.phaseAt(start + x.toNanos() - 1));
                 }
             }
             return results.summaries(end, client.inFlight());
