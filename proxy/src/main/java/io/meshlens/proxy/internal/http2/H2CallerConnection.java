@@ -41,6 +41,10 @@ import io.netty.util.concurrent.ScheduledFuture;
  * not consumed here: the exchange returns them to the caller's window once it wrote them upstream.
  */
 public final class H2CallerConnection extends H2Endpoint {
+    /** Pipeline names of this handler and of the {@link StreamOpenPacer} right before it. */
+    public static final String NAME = "h2";
+    public static final String PACER = "h2-pacer";
+
     private final HttpContext http;
     private final H2UpstreamPool pool;
     private final Listener listener;
@@ -93,10 +97,6 @@ public final class H2CallerConnection extends H2Endpoint {
             }
         });
     }
-
-    /** Pipeline names of this handler and of the {@link StreamOpenPacer} right before it. */
-    public static final String NAME = "h2";
-    public static final String PACER = "h2-pacer";
 
     /** Goes right before the connection's handler, from the connection preface on. */
     public static ChannelHandler pacer() {

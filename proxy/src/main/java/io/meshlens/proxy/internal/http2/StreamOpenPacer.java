@@ -61,11 +61,6 @@ final class StreamOpenPacer extends ChannelInboundHandlerAdapter {
         }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        ctx.fireChannelReadComplete();
-    }
-
     /** Passes whole frames on until the turn is spent; pauses reading if HEADERS are left over. */
     private void passOneTurn(ChannelHandlerContext ctx) {
         long start = System.nanoTime();
@@ -109,6 +104,7 @@ final class StreamOpenPacer extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(pos == end ? takeAll() : held.readRetainedSlice(pos - start));
         }
     }
+
     private ByteBuf takeAll() {
         ByteBuf all = held;
         held = Unpooled.EMPTY_BUFFER;
